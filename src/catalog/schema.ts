@@ -1,0 +1,309 @@
+/**
+ * The catalog: what people write in content/catalog/*.yaml.
+ *
+ * One schema per file kind (initiative, SIGs, subproject). Every object is strict, so a typo in a
+ * key is an error instead of a silently ignored field. Cross-file checks (unique ids, references)
+ * live in validate.ts; this file only describes shapes.
+ */
+import { z } from 'astro/zod';
+import { parseReference, ReferenceError } from '../registry/reference.ts';
+
+/** Lowercase, dash-separated identifier, unique within its kind. */
+export const IdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, {
+    error: 'use lowercase letters, digits and single dashes, e.g. "fedora-coreos"',
+  })
+  .describe('Lowercase, dash-separated identifier, e.g. "fedora-coreos".');
+
+/** A calendar date written as YYYY-MM-DD. */
+export const DateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'write a date as YYYY-MM-DD, e.g. "2026-04-28"' })
+  .describe('A date, YYYY-MM-DD.');
+
+const HttpsUrlSchema = z
+  .string()
+  .regex(/^https?:\/\/[^\s/$.?#].[^\s]*$/, {
+    error: 'write a full URL starting with https://, e.g. "https://github.com/coreos/fedora-coreos-config"',
+  })
+  .describe('A full http(s) URL.');
+
+/**
+ * A repository reference: registry host and repository, with neither tag nor digest.
+ * Tags are selected under `streams:`.
+ */
+export const RepositoryRefSchema = z
+  .string()
+  .superRefine((value, ctx) => {
+    try {
+      const reference = parseReference(value);
+      if (reference.tag !== undefined || reference.digest !== undefined) {
+        const repository = `${reference.host}/${reference.repository}`;
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${value}" is a ${reference.digest ? 'digest' : 'tag'} reference; list the repository here ("${repository}") and select tags under \`streams:\`.`,
+        });
+      } else if (!value.includes('/') || !value.split('/')[0]!.includes('.')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${value}" has no registry host; write the full name, e.g. "docker.io/${reference.repository}".`,
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof ReferenceError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  })
+  .describe('A repository reference without tag or digest, e.g. "quay.io/fedora/fedora-bootc".');
+
+/** Chat, lists and meeting places of a group. All optional; a SIG with none is reported by the audit. */
+export const ContactsSchema = z
+  .strictObject({
+    matrix: z
+      .array(z.string().regex(/^#[^:\s]+:[^\s]+$/, { error: 'write a Matrix room as "#room:server"' }))
+      .optional()
+      .describe('Matrix rooms, e.g. "#coreos:fedoraproject.org".'),
+    mailingLists: z
+      .array(z.email({ error: 'write a mailing list address, e.g. "coreos@lists.fedoraproject.org"' }))
+      .optional()
+      .describe('Mailing list addresses.'),
+    discourseTags: z
+      .array(z.string().regex(/^[a-z0-9-]+$/, { error: 'write a Discourse tag name, e.g. "coreos"' }))
+      .optional()
+      .describe('Tags on discussion.fedoraproject.org.'),
+    meeting: z.string().optional().describe('When and where the group meets, e.g. "Wednesdays 16:30 UTC in #meeting-1:fedoraproject.org".'),
+    tracker: HttpsUrlSchema.optional().describe('Issue tracker URL.'),
+    docs: HttpsUrlSchema.optional().describe('Documentation URL.'),
+    website: HttpsUrlSchema.optional().describe('Website or community forum URL.'),
+  })
+  .describe('Where to reach a group.');
+
+/** A person, by the handles the forges and Fedora know them by. */
+export const PersonSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Name as the person writes it.'),
+    fas: z.string().optional().describe('Fedora Account System username.'),
+    github: z.string().regex(/^[A-Za-z0-9-]+$/, { error: 'write the GitHub login without "@"' }).optional().describe('GitHub login, without "@".'),
+    gitlab: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'write the GitLab username without "@"' }).optional().describe('GitLab username, without "@".'),
+    role: z.string().optional().describe('Role in the group, e.g. "chair".'),
+  })
+  .describe('A member of a SIG or working group.');
+
+/** A SIG or working group, in content/catalog/sigs.yaml. */
+export const SigSchema = z
+  .strictObject({
+    id: IdSchema,
+    name: z.string().min(1).describe('Full name, e.g. "Fedora CoreOS Working Group".'),
+    kind: z.enum(['sig', 'working-group', 'team', 'upstream', 'downstream']).default('sig').describe('What kind of group this is.'),
+    summary: z.string().optional().describe('One or two sentences on what the group does.'),
+    contacts: ContactsSchema.default({}),
+    members: z.array(PersonSchema).default([]).describe('Members, where the group lists them publicly.'),
+    forgeTeams: z
+      .array(z.string().regex(/^(github|gitlab|forgejo):[^\s]+$/, { error: 'write a forge team as "github:org/team", "gitlab:group/subgroup" or "forgejo:org/team"' }))
+      .default([])
+      .describe('Forge teams or groups that stand for this SIG, e.g. "github:ublue-os/approver".'),
+    notes: z.string().optional(),
+  })
+  .describe('A SIG, working group or team.');
+
+export const SigsFileSchema = z
+  .strictObject({ sigs: z.array(SigSchema).min(1) })
+  .describe('content/catalog/sigs.yaml: the SIGs and working groups.');
+
+/**
+ * An owner: a SIG id, or a person or team on a forge or in FAS.
+ * `coreos-wg`, `github:dustymabe`, `github:ublue-os/approver`, `gitlab:fedora/bootc`, `fas:walters`.
+ */
+export const OwnerSchema = z
+  .string()
+  .regex(/^([a-z0-9]+(?:-[a-z0-9]+)*|(github|gitlab|forgejo|fas):[^\s]+)$/, {
+    error: 'write a SIG id (e.g. "coreos-wg") or a handle such as "github:dustymabe", "gitlab:walters", "fas:walters"',
+  })
+  .describe('A SIG id, or "github:<login>", "github:<org>/<team>", "gitlab:<user or group>", "forgejo:<user>", "fas:<user>".');
+
+export const ImageRoles = ['base', 'variant', 'ci', 'downstream', 'tool'] as const;
+
+/** A selection of tags in an image repository: exact names, and/or a pattern with a limit. */
+export const StreamSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Name of the stream as people say it, e.g. "stable" or "releases".'),
+    description: z.string().optional(),
+    tags: z.array(z.string().min(1)).optional().describe('Exact tag names, e.g. ["stable", "testing", "next"].'),
+    match: z
+      .string()
+      .optional()
+      .describe(
+        'Tag pattern with placeholders <version> (a Fedora release number or "rawhide"), <major>, <date> (YYYYMMDD), <n> (a number), <arch>, <sha> (hex), <any>, e.g. "<version>.<date>.0".',
+      ),
+    keep: z.number().int().positive().max(500).default(10).describe('How many tags matching `match` to keep, newest first in version order.'),
+  })
+  .refine((stream) => stream.tags !== undefined || stream.match !== undefined, {
+    error: 'a stream needs `tags:` (exact names) or `match:` (a pattern), or both',
+  })
+  .describe('A named set of tags to track.');
+
+/** An image repository a subproject publishes or consumes. */
+export const ImageSchema = z
+  .strictObject({
+    ref: RepositoryRefSchema,
+    role: z.enum(ImageRoles).describe('base: an official base image; variant: an official image built for a Fedora variant; ci: a development or CI image; downstream: built outside Fedora; tool: a build tool image.'),
+    title: z.string().optional().describe('Short human name, e.g. "Fedora CoreOS".'),
+    description: z.string().optional(),
+    basedOn: RepositoryRefSchema.optional().describe('The repository it is declared to be built on; must be another image of the catalog.'),
+    mirrors: z.array(RepositoryRefSchema).default([]).describe('Repositories that should serve the same digests, e.g. registry.fedoraproject.org/fedora-bootc.'),
+    platforms: z
+      .array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(?:\/[a-z0-9]+)?$/, { error: 'write a platform as "os/architecture[/variant]", e.g. "linux/arm64"' }))
+      .default([])
+      .describe('Platforms it is expected to ship, e.g. ["linux/amd64", "linux/arm64"].'),
+    streams: z.array(StreamSchema).min(1, { error: 'list at least one stream, e.g. `- { name: latest, tags: [latest] }`' }).describe('Which tags to track.'),
+    signed: z.boolean().optional().describe('Whether the image is expected to carry signatures.'),
+    notes: z.string().optional(),
+  })
+  .describe('An image repository.');
+
+export const RepoRoles = ['source', 'pipeline', 'config', 'docs', 'tracker', 'tooling'] as const;
+
+/** A source repository on a forge. */
+export const RepoSchema = z
+  .strictObject({
+    url: HttpsUrlSchema.describe('Web URL of the repository, e.g. "https://github.com/coreos/fedora-coreos-config".'),
+    role: z.enum(RepoRoles).describe('source: image sources; pipeline: CI/CD definitions; config: configuration such as tenants; docs; tracker: issues only; tooling.'),
+    description: z.string().optional(),
+    notes: z.string().optional(),
+  })
+  .describe('A source repository.');
+
+export const DeliverableKinds = ['image', 'repo', 'pipeline', 'docs', 'signing', 'release-process', 'tracker', 'community'] as const;
+export const HandoverStates = ['proposed', 'shadowing', 'co-owned', 'handed-over', 'orphaned'] as const;
+
+/** Something a subproject ships or runs, with who owns it now and who takes it over. */
+export const DeliverableSchema = z
+  .strictObject({
+    id: IdSchema,
+    title: z.string().min(1),
+    kind: z.enum(DeliverableKinds),
+    image: RepositoryRefSchema.optional().describe('The image this deliverable is, for kind "image".'),
+    repo: HttpsUrlSchema.optional().describe('The repository this deliverable lives in.'),
+    owner: OwnerSchema.optional().describe('Who owns it today; leave out when nobody does.'),
+    incomingOwner: OwnerSchema.optional().describe('Who it is being handed to.'),
+    state: z.enum(HandoverStates).describe('Where the handover stands.'),
+    since: DateSchema.optional().describe('When the current state began.'),
+    due: DateSchema.optional().describe('When the handover should be complete.'),
+    notes: z.string().optional(),
+  })
+  .describe('A deliverable and its handover.');
+
+/** A subproject, in content/catalog/subprojects/<id>.yaml. */
+export const SubprojectSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    id: IdSchema,
+    name: z.string().min(1),
+    summary: z.string().min(1).describe('One paragraph on what this subproject is, for the reader who has never heard of it.'),
+    official: z.boolean().default(true).describe('Whether this is part of Fedora (false for downstreams such as Universal Blue).'),
+    sigs: z.array(IdSchema).min(1, { error: 'name at least one owning SIG id from sigs.yaml' }).describe('Owning SIG or working group ids, from sigs.yaml.'),
+    contacts: ContactsSchema.optional().describe('Contacts of the subproject itself, where they differ from its SIGs.'),
+    repos: z.array(RepoSchema).default([]),
+    images: z.array(ImageSchema).default([]),
+    deliverables: z.array(DeliverableSchema).default([]),
+    notes: z.string().optional(),
+  })
+  .describe('A subproject of the initiative.');
+
+export const MilestonePhases = ['beta', 'production'] as const;
+
+/** A check a milestone is measured by, evaluated from the snapshot. */
+export const CriterionSchema = z.discriminatedUnion('kind', [
+  z
+    .strictObject({
+      kind: z.literal('tag-published'),
+      image: RepositoryRefSchema,
+      tag: z.string().min(1),
+      platforms: z.array(z.string()).default([]).describe('Platforms the tag must carry.'),
+    })
+    .describe('An image tag exists (with these platforms).'),
+  z
+    .strictObject({
+      kind: z.literal('built-on-base'),
+      subproject: IdSchema,
+      base: RepositoryRefSchema.describe('The official base repository, e.g. quay.io/fedora/fedora-bootc.'),
+    })
+    .describe("Every variant image of the subproject is built on the base, by lineage."),
+  z
+    .strictObject({
+      kind: z.literal('pipeline-builds'),
+      subproject: IdSchema,
+      image: RepositoryRefSchema.optional(),
+    })
+    .describe('A Konflux PipelineRun in one of the subproject repos builds its image.'),
+  z
+    .strictObject({
+      kind: z.literal('deliverables-owned'),
+      subproject: IdSchema,
+    })
+    .describe('Every deliverable of the subproject has an owner and none is orphaned.'),
+]);
+
+/** A milestone of the initiative. */
+export const MilestoneSchema = z
+  .strictObject({
+    id: IdSchema,
+    title: z.string().min(1),
+    release: z.number().int().min(40).max(60).describe('Fedora release, e.g. 44.'),
+    phase: z.enum(MilestonePhases),
+    target: DateSchema.describe('Target date.'),
+    description: z.string().optional(),
+    criteria: z.array(CriterionSchema).default([]),
+  })
+  .describe('A milestone of the initiative.');
+
+/** The initiative, in content/catalog/initiative.yaml. */
+export const InitiativeSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().min(1),
+    formerName: z.string().optional(),
+    goal: z.string().min(1),
+    lead: PersonSchema,
+    sponsor: PersonSchema,
+    approved: DateSchema.optional(),
+    contacts: ContactsSchema,
+    links: z
+      .array(z.strictObject({ label: z.string().min(1), url: HttpsUrlSchema }))
+      .default([])
+      .describe('Proposal, Council ticket, wiki page and other references.'),
+    milestones: z.array(MilestoneSchema).min(1),
+    releases: z
+      .array(
+        z.strictObject({
+          release: z.number().int(),
+          beta: DateSchema.optional(),
+          ga: DateSchema.optional(),
+          notes: z.string().optional(),
+        }),
+      )
+      .default([])
+      .describe('Fedora release dates the milestones refer to.'),
+  })
+  .describe('The Image Mode initiative.');
+
+export type Contacts = z.output<typeof ContactsSchema>;
+export type Person = z.output<typeof PersonSchema>;
+export type Sig = z.output<typeof SigSchema>;
+export type Stream = z.output<typeof StreamSchema>;
+export type Image = z.output<typeof ImageSchema>;
+export type Repo = z.output<typeof RepoSchema>;
+export type Deliverable = z.output<typeof DeliverableSchema>;
+export type Subproject = z.output<typeof SubprojectSchema>;
+export type Criterion = z.output<typeof CriterionSchema>;
+export type Milestone = z.output<typeof MilestoneSchema>;
+export type Initiative = z.output<typeof InitiativeSchema>;
+export type HandoverState = (typeof HandoverStates)[number];
+
+/** The whole catalog, after validation. */
+export interface Catalog {
+  initiative: Initiative;
+  sigs: Sig[];
+  subprojects: Subproject[];
+}

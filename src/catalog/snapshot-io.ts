@@ -1,0 +1,90 @@
+/**
+ * Reading and writing snapshot files: deterministic JSON (sorted keys, two-space indent, final
+ * newline) written atomically (temporary file in the same folder, then rename), so that an
+ * interrupted sync leaves the previous file whole and a diff shows only what changed.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import type { z } from 'astro/zod';
+
+/** Default folder of the committed snapshot, relative to the project root. */
+export const DEFAULT_SNAPSHOT_DIR = 'content/snapshot';
+
+/** File names of the snapshot parts inside the snapshot folder. */
+export const SNAPSHOT_FILES = {
+  images: 'images.json',
+  repos: 'repos.json',
+  audit: 'audit.json',
+} as const;
+
+/** A snapshot file that exists but does not match its schema. */
+export class SnapshotFormatError extends Error {
+  override name = 'SnapshotFormatError';
+  readonly file: string;
+  readonly issues: string[];
+  constructor(file: string, issues: string[]) {
+    super(`${file} is not a valid snapshot:\n  ${issues.join('\n  ')}\nRun \`npm run sync\` to write it again.`);
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** Return a copy of a JSON value with the keys of every object sorted. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const child = (value as Record<string, unknown>)[key];
+      if (child !== undefined) sorted[key] = sortKeys(child);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+/** Serialise a value as deterministic JSON: sorted keys, two-space indent, final newline. */
+export function stringifySnapshot(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+/** Write a file atomically: to a temporary sibling first, then rename over the target. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Write a snapshot file atomically, as deterministic JSON. */
+export async function writeSnapshotFile(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, stringifySnapshot(value));
+}
+
+/**
+ * Read a snapshot file and check it against its schema.
+ * Returns undefined when the file does not exist; throws {@link SnapshotFormatError} when it is invalid.
+ */
+export async function readSnapshotFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S> | undefined> {
+  if (!existsSync(file)) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new SnapshotFormatError(file, [(error as Error).message]);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    throw new SnapshotFormatError(
+      file,
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
