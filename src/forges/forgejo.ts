@@ -123,9 +123,8 @@ export function createForgejoForge(options: { http: ForgeHttp; host: string }): 
       // Collaborators need push access to list; teams are visible on public organisations. Both are optional.
       const collaborators = await http.getJson<ForgejoUser[]>(`${base(repo)}/collaborators`, { query: { limit: 50 }, notFound: 'missing' });
       for (const user of collaborators?.data ?? []) {
-        const permission = user.permissions?.admin ? 'admin' : user.permissions?.push ? 'write' : undefined;
-        if (!permission) continue;
-        owners.push({ handle: `forgejo:${user.login.toLowerCase()}`, sources: [{ kind: 'api', detail: `collaborator (${permission})` }] });
+        const permission = user.permissions?.admin ? ' (admin)' : user.permissions?.push ? ' (write)' : '';
+        owners.push({ handle: `forgejo:${user.login.toLowerCase()}`, sources: [{ kind: 'api', detail: `collaborator${permission}` }] });
       }
       const teams = await http.getJson<ForgejoTeam[]>(`${base(repo)}/teams`, { notFound: 'missing' });
       for (const team of teams?.data ?? []) {
