@@ -20,16 +20,22 @@ const LEVELS = ['owner', 'admin', 'commit', 'collaborator'] as const;
 /** Create the pagure forge of one host over its HTTP client. */
 export function createPagureForge(options: { http: ForgeHttp; host: string }): Forge {
   const { http, host } = options;
+  const projects = new Map<string, ReturnType<typeof http.getJson<PagureProject>>>();
+  /** Read a project once per sync: facts and owners come from the same answer. */
+  const project = (path: string) => {
+    if (!projects.has(path)) projects.set(path, http.getJson<PagureProject>(`/${path}`, { notFound: 'repo' }));
+    return projects.get(path)!;
+  };
   return {
     kind: 'pagure',
     host,
     async getRepoFacts(repo) {
       // Only checks that the project exists (a 404 is an error for this repo); facts stay unread.
-      await http.getJson<PagureProject>(`/${repo.path}`, { notFound: 'repo' });
+      await project(repo.path);
       return null;
     },
     async listOwners(repo): Promise<ObservedOwner[]> {
-      const response = await http.getJson<PagureProject>(`/${repo.path}`, { notFound: 'repo' });
+      const response = await project(repo.path);
       const owners: ObservedOwner[] = [];
       for (const level of LEVELS) {
         for (const user of response?.data.access_users?.[level] ?? []) owners.push({ handle: `fas:${user.toLowerCase()}`, sources: [{ kind: 'api', detail: `${level} (pagure access)` }] });

@@ -76,6 +76,8 @@ export interface ForgeServer {
   /** Refuse the next requests to a forge with rate-limit answers. */
   limit(forge: FixtureForge, plan: RateLimitPlan): void;
   clearRequests(): void;
+  /** Forget every rate-limit plan. */
+  clearLimits(): void;
   close(): Promise<void>;
 }
 
@@ -141,6 +143,9 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
     },
     clearRequests() {
       requests.length = 0;
+    },
+    clearLimits() {
+      limits.clear();
     },
     close: async () => {},
   };
