@@ -166,11 +166,11 @@ export async function syncRepos(catalog: Catalog, previous: ReposSnapshot | unde
           });
         } catch (error) {
           failures++;
-          const message = error instanceof RateLimitError ? error.message : `${location.webUrl}: ${(error as Error).message}`;
+          const message = (error as Error).message;
           if (error instanceof RateLimitError) {
             if (!stopped) log.warn(error.message);
             stopped = error;
-          } else log.warn(message);
+          } else log.warn(`${location.webUrl}: ${message}`);
           results.set(repo.url, failed(repo.url, location.forge, before, message));
         }
       });

@@ -260,7 +260,7 @@ describe('syncRepos against a local forge server', () => {
       forge: 'github',
       status: 'unavailable',
       fetchedAt: null,
-      error: 'https://github.com/ublue-os/gone: not found on GitHub (404): ublue-os/gone does not exist or is private. Check the URL in the catalog; the token may lack access to it.',
+      error: 'not found on GitHub (404): ublue-os/gone does not exist or is private. Check the URL in the catalog; the token may lack access to it.',
       facts: null,
       owners: [],
       pipelines: [],
