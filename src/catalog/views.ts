@@ -337,7 +337,19 @@ export function evaluateCriterion(data: SiteData, criterion: Criterion): Criteri
       if (!subproject) return { criterion, status: 'unknown', evidence: [`Unknown subproject ${criterion.subproject}.`] };
       if (subproject.deliverables.length === 0) return { criterion, status: 'not-met', evidence: [`${subproject.name} declares no deliverables.`] };
       const orphans = subproject.deliverables.filter((deliverable) => !deliverable.owner || deliverable.state === 'orphaned');
-      if (orphans.length > 0) return { criterion, status: 'not-met', evidence: orphans.map((deliverable) => `${deliverable.title} has no owner.`) };
+      const interim = subproject.deliverables.filter(
+        (deliverable) => deliverable.owner && data.catalog.sigs.some((sig) => sig.id === deliverable.owner && sig.kind === 'initiative'),
+      );
+      if (orphans.length > 0 || interim.length > 0) {
+        return {
+          criterion,
+          status: 'not-met',
+          evidence: [
+            ...orphans.map((deliverable) => `${deliverable.title} has no owner.`),
+            ...interim.map((deliverable) => `${deliverable.title} is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.`),
+          ],
+        };
+      }
       return { criterion, status: 'met', evidence: [`All ${subproject.deliverables.length} deliverables of ${subproject.name} have an owner.`] };
     }
   }
