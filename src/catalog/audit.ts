@@ -89,7 +89,8 @@ export function auditOwnership(catalog: Catalog, repos: ReposSnapshot | undefine
       if (owner) for (const handle of ownerHandles(owner, sigs)) declared.add(handle);
     }
     const urls = new Set([...subproject.repos.map((repo) => repo.url), ...subproject.deliverables.flatMap((item) => (item.repo ? [item.repo] : []))]);
-    for (const url of [...urls].sort()) {
+    // Without a repos snapshot there is nothing to compare; the caller says so once.
+    for (const url of repos ? [...urls].sort() : []) {
       const repo = repoByUrl.get(url);
       const base = { subproject: subproject.id, repo: url } as const;
       if (!repo || repo.status === 'unavailable') {
@@ -97,7 +98,7 @@ export function auditOwnership(catalog: Catalog, repos: ReposSnapshot | undefine
           ...base,
           kind: 'repo-unavailable',
           severity: repo?.forge === 'other' ? 'info' : 'warning',
-          message: `No data for ${url}${repo?.error ? `: ${repo.error}` : ' yet; run `npm run sync:repos`.'}`,
+          message: `No data for ${url}${repo?.error ? `: ${repo.error}` : ': it was not in the last sync; run `npm run sync:repos`.'}`,
         });
         continue;
       }
