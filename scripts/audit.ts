@@ -5,11 +5,20 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { auditOwnership, formatAuditReport, hasOrphanedDeliverables } from '../src/catalog/audit.ts';
+import {
+  auditOwnership,
+  formatAuditReport,
+  hasOrphanedDeliverables,
+} from '../src/catalog/audit.ts';
 import { DEFAULT_CATALOG_DIR, readCatalog } from '../src/catalog/load.ts';
 import { formatProblems } from '../src/catalog/problems.ts';
 import { ReposSnapshotSchema } from '../src/catalog/snapshot-schema.ts';
-import { DEFAULT_SNAPSHOT_DIR, readSnapshotFile, SNAPSHOT_FILES, stringifySnapshot } from '../src/catalog/snapshot-io.ts';
+import {
+  DEFAULT_SNAPSHOT_DIR,
+  readSnapshotFile,
+  SNAPSHOT_FILES,
+  stringifySnapshot,
+} from '../src/catalog/snapshot-io.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +34,10 @@ if (!catalog) {
 }
 const reposFile = join(values.snapshot, SNAPSHOT_FILES.repos);
 const repos = await readSnapshotFile(reposFile, ReposSnapshotSchema);
-if (!repos) console.warn(`${reposFile} does not exist yet; run \`npm run sync:repos\` to read the repositories. Auditing the catalog alone.`);
+if (!repos)
+  console.warn(
+    `${reposFile} does not exist yet; run \`npm run sync:repos\` to read the repositories. Auditing the catalog alone.`,
+  );
 const audit = auditOwnership(catalog, repos, new Date());
 process.stdout.write(values.json ? stringifySnapshot(audit) : formatAuditReport(audit, catalog));
 process.exitCode = hasOrphanedDeliverables(audit) ? 1 : 0;

@@ -20,7 +20,11 @@ if (import.meta.main) {
     },
   });
   try {
-    const { exitCode } = await runReposStep({ catalogDir: values.catalog, snapshotDir: values.snapshot, ...(values.only ? { only: values.only } : {}) });
+    const { exitCode } = await runReposStep({
+      catalogDir: values.catalog,
+      snapshotDir: values.snapshot,
+      ...(values.only ? { only: values.only } : {}),
+    });
     process.exitCode = exitCode;
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;

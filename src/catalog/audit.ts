@@ -6,7 +6,14 @@
  * contact, and repositories with no data. Pure: catalog and repos snapshot in, findings out.
  */
 import type { Catalog, Deliverable, Sig } from './schema.ts';
-import { SNAPSHOT_SCHEMA_VERSION, type AuditFinding, type AuditSnapshot, type ObservedOwner, type RepoSnapshot, type ReposSnapshot } from './snapshot-schema.ts';
+import {
+  SNAPSHOT_SCHEMA_VERSION,
+  type AuditFinding,
+  type AuditSnapshot,
+  type ObservedOwner,
+  type RepoSnapshot,
+  type ReposSnapshot,
+} from './snapshot-schema.ts';
 
 /** A repository with no commit for this many days is reported as inactive. */
 export const INACTIVE_DAYS = 180;
@@ -44,7 +51,9 @@ function describeSource(owner: ObservedOwner): string {
 }
 
 function hasContact(contacts: Sig['contacts']): boolean {
-  return Object.values(contacts).some((value) => (Array.isArray(value) ? value.length > 0 : typeof value === 'string' && value.trim() !== ''));
+  return Object.values(contacts).some((value) =>
+    Array.isArray(value) ? value.length > 0 : typeof value === 'string' && value.trim() !== '',
+  );
 }
 
 function daysBetween(from: Date, to: Date): number {
@@ -52,16 +61,22 @@ function daysBetween(from: Date, to: Date): number {
 }
 
 /** Audit declared against observed ownership. */
-export function auditOwnership(catalog: Catalog, repos: ReposSnapshot | undefined, now: Date): AuditSnapshot {
+export function auditOwnership(
+  catalog: Catalog,
+  repos: ReposSnapshot | undefined,
+  now: Date,
+): AuditSnapshot {
   const findings: AuditFinding[] = [];
   const sigs = new Map(catalog.sigs.map((sig) => [sig.id, sig]));
   const repoByUrl = new Map((repos?.repos ?? []).map((repo) => [repo.url, repo]));
-  const describeOwner = (owner: string) => (sigs.has(owner) ? `${sigs.get(owner)!.name} (${owner})` : owner);
+  const describeOwner = (owner: string) =>
+    sigs.has(owner) ? `${sigs.get(owner)!.name} (${owner})` : owner;
 
   for (const subproject of catalog.subprojects) {
     const file = `content/catalog/subprojects/${subproject.id}.yaml`;
 
-    // Deliverables: orphaned, and declared owners not seen in their repository.
+    // Deliverables: orphaned, and declared owners not seen in their repository (one finding per owner and repo).
+    const claims = new Map<string, Claim>();
     for (const deliverable of subproject.deliverables) {
       const base = { subproject: subproject.id, deliverable: deliverable.id } as const;
       if (!deliverable.owner) {
@@ -80,15 +95,30 @@ export function auditOwnership(catalog: Catalog, repos: ReposSnapshot | undefine
           message: `Deliverable "${deliverable.title}" is marked orphaned (state: orphaned) although ${describeOwner(deliverable.owner)} is named as owner. Find an owner and set its handover state in ${file}.`,
         });
       }
-      if (deliverable.owner) findings.push(...checkDeclaredOwner(deliverable, deliverable.owner, subproject.id, repoUrlsOf(deliverable, repos), repoByUrl, sigs, describeOwner));
+      if (deliverable.owner) {
+        for (const url of repoUrlsOf(deliverable, repos)) {
+          const key = `${deliverable.owner}\u0000${url}`;
+          if (!claims.has(key))
+            claims.set(key, { owner: deliverable.owner, url, deliverables: [] });
+          claims.get(key)!.deliverables.push(deliverable);
+        }
+      }
     }
+    for (const claim of claims.values())
+      findings.push(...checkDeclaredOwner(claim, subproject.id, repoByUrl, sigs, describeOwner));
 
     // Repositories: observed owners nobody declared, archived, inactive, no data.
     const declared = new Set<string>();
-    for (const owner of [...subproject.sigs, ...subproject.deliverables.flatMap((item) => [item.owner, item.incomingOwner])]) {
+    for (const owner of [
+      ...subproject.sigs,
+      ...subproject.deliverables.flatMap((item) => [item.owner, item.incomingOwner]),
+    ]) {
       if (owner) for (const handle of ownerHandles(owner, sigs)) declared.add(handle);
     }
-    const urls = new Set([...subproject.repos.map((repo) => repo.url), ...subproject.deliverables.flatMap((item) => (item.repo ? [item.repo] : []))]);
+    const urls = new Set([
+      ...subproject.repos.map((repo) => repo.url),
+      ...subproject.deliverables.flatMap((item) => (item.repo ? [item.repo] : [])),
+    ]);
     // Without a repos snapshot there is nothing to compare; the caller says so once.
     for (const url of repos ? [...urls].sort() : []) {
       const repo = repoByUrl.get(url);
@@ -111,7 +141,12 @@ export function auditOwnership(catalog: Catalog, repos: ReposSnapshot | undefine
         });
       }
       for (const owner of repo.owners) {
-        if (!owner.sources.some((source) => source.kind === 'codeowners' || source.kind === 'owners-file')) continue;
+        if (
+          !owner.sources.some(
+            (source) => source.kind === 'codeowners' || source.kind === 'owners-file',
+          )
+        )
+          continue;
         if (declared.has(owner.handle.toLowerCase())) continue;
         findings.push({
           ...base,
@@ -122,7 +157,12 @@ export function auditOwnership(catalog: Catalog, repos: ReposSnapshot | undefine
         });
       }
       if (repo.facts?.archived) {
-        findings.push({ ...base, kind: 'repo-archived', severity: 'warning', message: `${url} is archived; what lives there needs a new home or should leave the catalog.` });
+        findings.push({
+          ...base,
+          kind: 'repo-archived',
+          severity: 'warning',
+          message: `${url} is archived; what lives there needs a new home or should leave the catalog.`,
+        });
       } else if (repo.facts) {
         const last = repo.facts.lastCommitAt ? new Date(repo.facts.lastCommitAt) : undefined;
         if (!last || daysBetween(last, now) >= INACTIVE_DAYS) {
@@ -160,7 +200,12 @@ export function auditOwnership(catalog: Catalog, repos: ReposSnapshot | undefine
       (a.owner ?? '').localeCompare(b.owner ?? '') ||
       a.message.localeCompare(b.message),
   );
-  const audit: AuditSnapshot = { schemaVersion: SNAPSHOT_SCHEMA_VERSION, generatedAt: now.toISOString(), sample: repos?.sample ?? false, findings };
+  const audit: AuditSnapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    generatedAt: now.toISOString(),
+    sample: repos?.sample ?? false,
+    findings,
+  };
   if (repos?.sampleNote) audit.sampleNote = repos.sampleNote;
   return audit;
 }
@@ -169,48 +214,99 @@ export function auditOwnership(catalog: Catalog, repos: ReposSnapshot | undefine
 function repoUrlsOf(deliverable: Deliverable, repos: ReposSnapshot | undefined): string[] {
   if (deliverable.repo) return [deliverable.repo];
   if (!deliverable.image) return [];
-  return (repos?.repos ?? []).filter((repo) => repo.pipelines.some((pipeline) => pipeline.images.includes(deliverable.image!))).map((repo) => repo.url);
+  return (repos?.repos ?? [])
+    .filter((repo) =>
+      repo.pipelines.some((pipeline) => pipeline.images.includes(deliverable.image!)),
+    )
+    .map((repo) => repo.url);
+}
+
+/** An owner's deliverables that live in one repository. */
+interface Claim {
+  owner: string;
+  url: string;
+  deliverables: Deliverable[];
+}
+
+function titles(deliverables: Deliverable[]): string {
+  const quoted = deliverables.map((deliverable) => `"${deliverable.title}"`);
+  if (quoted.length === 1) return quoted[0]!;
+  const shown = quoted.slice(0, 3).join(', ');
+  return `${quoted.length} deliverables (${shown}${quoted.length > 3 ? `, and ${quoted.length - 3} more` : ''})`;
+}
+
+/** Observed people who share a login with a SIG member known on another forge: "gitlab:jlebon (Jonathan Lebon)". */
+function sameLoginHint(
+  repo: RepoSnapshot,
+  owner: string,
+  sigs: ReadonlyMap<string, Sig>,
+): string | undefined {
+  const sig = sigs.get(owner);
+  if (!sig) return undefined;
+  const matches: string[] = [];
+  for (const observed of repo.owners) {
+    const login = observed.handle.split(':')[1];
+    if (!login || login.includes('/') || login.startsWith('@')) continue;
+    const member = sig.members.find((person) =>
+      [person.github, person.gitlab, person.fas].some((known) => known?.toLowerCase() === login),
+    );
+    if (member) matches.push(`${observed.handle} (${member.name}?)`);
+  }
+  if (matches.length === 0) return undefined;
+  return `The same logins belong to members known on another forge: ${matches.join(', ')}; if they are the same people, add these handles to the members in content/catalog/sigs.yaml.`;
 }
 
 function checkDeclaredOwner(
-  deliverable: Deliverable,
-  owner: string,
+  claim: Claim,
   subproject: string,
-  urls: string[],
   repoByUrl: ReadonlyMap<string, RepoSnapshot>,
   sigs: ReadonlyMap<string, Sig>,
   describeOwner: (owner: string) => string,
 ): AuditFinding[] {
-  const findings: AuditFinding[] = [];
-  const handles = ownerHandles(owner, sigs);
-  for (const url of urls) {
-    const repo = repoByUrl.get(url);
-    if (!repo || repo.status === 'unavailable') continue; // reported as repo-unavailable
-    const base = { kind: 'declared-owner-not-observed', subproject, deliverable: deliverable.id, repo: url, owner } as const;
-    if (repo.owners.length === 0) {
-      findings.push({
+  const { owner, url } = claim;
+  const repo = repoByUrl.get(url);
+  if (!repo || repo.status === 'unavailable') return []; // reported as repo-unavailable
+  const deliverables = [...claim.deliverables].sort((a, b) => a.id.localeCompare(b.id));
+  const base = {
+    kind: 'declared-owner-not-observed',
+    subproject,
+    deliverable: deliverables[0]!.id,
+    repo: url,
+    owner,
+  } as const;
+  if (repo.owners.length === 0) {
+    return [
+      {
         ...base,
         severity: 'info',
-        message: `${url} shows no owners (no CODEOWNERS, OWNERS or MAINTAINERS file, and no members the API lets us see), so ${describeOwner(owner)} cannot be confirmed as owner of "${deliverable.title}" there.`,
-      });
-      continue;
-    }
-    if (repo.owners.some((item) => handles.has(item.handle.toLowerCase()))) continue;
-    const seen = repo.owners.slice(0, 5).map((item) => item.handle);
-    const more = repo.owners.length > seen.length ? ` and ${repo.owners.length - seen.length} more` : '';
-    findings.push({
+        message: `${url} shows no owners (no CODEOWNERS, OWNERS or MAINTAINERS file, and no members the API lets us see), so ${describeOwner(owner)} cannot be confirmed there as owner of ${titles(deliverables)}.`,
+      },
+    ];
+  }
+  const handles = ownerHandles(owner, sigs);
+  if (repo.owners.some((item) => handles.has(item.handle.toLowerCase()))) return [];
+  const seen = repo.owners.slice(0, 5).map((item) => item.handle);
+  const more =
+    repo.owners.length > seen.length ? ` and ${repo.owners.length - seen.length} more` : '';
+  const advice =
+    sameLoginHint(repo, owner, sigs) ??
+    (sigs.has(owner)
+      ? 'Add the SIG or its team to CODEOWNERS, or the people there to the SIG.'
+      : 'Add the owner to CODEOWNERS, or correct the owner in the catalog.');
+  return [
+    {
       ...base,
       severity: 'warning',
-      message: `${describeOwner(owner)} owns "${deliverable.title}" but does not appear among the owners of ${url} (${seen.join(', ')}${more})${sigs.has(owner) ? '; none of them is a member or team of the SIG' : ''}. Add the owner to CODEOWNERS, or the people there to the SIG.`,
-    });
-  }
-  return findings;
+      message: `${describeOwner(owner)} owns ${titles(deliverables)} but is not among the owners of ${url} (${seen.join(', ')}${more})${sigs.has(owner) ? ', nor is any of them a member or team of the SIG' : ''}. ${advice}`,
+    },
+  ];
 }
 
 /** Format the audit for a terminal, grouped by subproject, SIG findings last. */
 export function formatAuditReport(audit: AuditSnapshot, catalog: Catalog): string {
   const names = new Map(catalog.subprojects.map((subproject) => [subproject.id, subproject.name]));
-  const count = (severity: AuditFinding['severity']) => audit.findings.filter((finding) => finding.severity === severity).length;
+  const count = (severity: AuditFinding['severity']) =>
+    audit.findings.filter((finding) => finding.severity === severity).length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const lines = [
     `Ownership audit: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('info'), 'note')}${audit.sample ? ' (sample data)' : ''}.`,
@@ -226,7 +322,8 @@ export function formatAuditReport(audit: AuditSnapshot, catalog: Catalog): strin
     lines.push('', key === '' ? 'SIGs and working groups' : `${names.get(key) ?? key} (${key})`);
     for (const finding of findings) lines.push(`  ${label[finding.severity]}  ${finding.message}`);
   }
-  if (audit.findings.length === 0) lines.push('', 'Nothing to report: every deliverable has an owner the repositories confirm.');
+  if (audit.findings.length === 0)
+    lines.push('', 'Nothing to report: every deliverable has an owner the repositories confirm.');
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,8 +6,19 @@ import { join } from 'node:path';
 import { auditOwnership } from './audit.ts';
 import { DEFAULT_CATALOG_DIR, loadCatalog } from './load.ts';
 import { syncRepos, type SyncLogger } from './repos-sync.ts';
-import { AuditSnapshotSchema, ReposSnapshotSchema, type AuditSnapshot, type ReposSnapshot } from './snapshot-schema.ts';
-import { DEFAULT_SNAPSHOT_DIR, readSnapshotFile, SnapshotFormatError, SNAPSHOT_FILES, writeSnapshotFile } from './snapshot-io.ts';
+import {
+  AuditSnapshotSchema,
+  ReposSnapshotSchema,
+  type AuditSnapshot,
+  type ReposSnapshot,
+} from './snapshot-schema.ts';
+import {
+  DEFAULT_SNAPSHOT_DIR,
+  readSnapshotFile,
+  SnapshotFormatError,
+  SNAPSHOT_FILES,
+  writeSnapshotFile,
+} from './snapshot-io.ts';
 import { createForgeRegistry, forgeConfigFromEnv } from '../forges/config.ts';
 import { DEFAULT_ETAG_CACHE_FILE, loadEtagCache } from '../forges/etag-cache.ts';
 
@@ -37,7 +48,10 @@ export interface ReposStepResult {
   exitCode: 0 | 1;
 }
 
-const consoleLogger: SyncLogger = { info: (message) => console.log(message), warn: (message) => console.warn(message) };
+const consoleLogger: SyncLogger = {
+  info: (message) => console.log(message),
+  warn: (message) => console.warn(message),
+};
 
 /** Run the repos step: sync repos.json and write audit.json. Throws CatalogError when the catalog is invalid. */
 export async function runReposStep(options: ReposStepOptions = {}): Promise<ReposStepResult> {
@@ -72,9 +86,14 @@ export async function runReposStep(options: ReposStepOptions = {}): Promise<Repo
   });
   const audit = auditOwnership(catalog, repos, now());
   await writeSnapshotFile(reposFile, ReposSnapshotSchema.parse(repos));
-  await writeSnapshotFile(join(snapshotDir, SNAPSHOT_FILES.audit), AuditSnapshotSchema.parse(audit));
+  await writeSnapshotFile(
+    join(snapshotDir, SNAPSHOT_FILES.audit),
+    AuditSnapshotSchema.parse(audit),
+  );
   await cache.save();
   const count = (status: string) => repos.repos.filter((repo) => repo.status === status).length;
-  log.info(`Wrote ${reposFile}: ${count('live')} live, ${count('stale')} stale, ${count('unavailable')} unavailable; ${audit.findings.length} audit findings in ${join(snapshotDir, SNAPSHOT_FILES.audit)}.`);
+  log.info(
+    `Wrote ${reposFile}: ${count('live')} live, ${count('stale')} stale, ${count('unavailable')} unavailable; ${audit.findings.length} audit findings in ${join(snapshotDir, SNAPSHOT_FILES.audit)}.`,
+  );
   return { repos, audit, exitCode: count('unavailable') > 0 ? 1 : 0 };
 }

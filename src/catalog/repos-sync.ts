@@ -7,14 +7,23 @@
  * concurrently, a few at a time per forge host.
  */
 import type { Catalog } from './schema.ts';
-import { SNAPSHOT_SCHEMA_VERSION, type PipelineSnapshot, type RepoSnapshot, type ReposSnapshot } from './snapshot-schema.ts';
+import {
+  SNAPSHOT_SCHEMA_VERSION,
+  type PipelineSnapshot,
+  type RepoSnapshot,
+  type ReposSnapshot,
+} from './snapshot-schema.ts';
 import { RateLimitError } from '../forges/errors.ts';
 import type { ForgeRegistry } from '../forges/config.ts';
 import { linkPipelineToImages, parseTektonFile, type CandidateImage } from '../forges/tekton.ts';
 import { parseRepoUrl, RepoUrlError, type RepoLocation } from '../forges/repo-url.ts';
 
 /** Labels of good first issues when the options name none. */
-export const DEFAULT_GOOD_FIRST_ISSUE_LABELS = ['good first issue', 'good-first-issue', 'help wanted'] as const;
+export const DEFAULT_GOOD_FIRST_ISSUE_LABELS = [
+  'good first issue',
+  'good-first-issue',
+  'help wanted',
+] as const;
 
 export interface SyncLogger {
   info(message: string): void;
@@ -49,7 +58,8 @@ export function listCatalogRepos(catalog: Catalog): CatalogRepo[] {
   };
   for (const subproject of catalog.subprojects) {
     for (const repo of subproject.repos) add(repo.url, subproject.id);
-    for (const deliverable of subproject.deliverables) if (deliverable.repo) add(deliverable.repo, subproject.id);
+    for (const deliverable of subproject.deliverables)
+      if (deliverable.repo) add(deliverable.repo, subproject.id);
   }
   return [...repos]
     .map(([url, subprojects]) => ({ url, subprojects: [...subprojects].sort() }))
@@ -59,12 +69,21 @@ export function listCatalogRepos(catalog: Catalog): CatalogRepo[] {
 /** List the catalog images a PipelineRun may build, with their subproject and role. */
 export function listCandidateImages(catalog: Catalog): CandidateImage[] {
   return catalog.subprojects.flatMap((subproject) =>
-    subproject.images.map((image) => ({ ref: image.ref, mirrors: image.mirrors, subproject: subproject.id, role: image.role })),
+    subproject.images.map((image) => ({
+      ref: image.ref,
+      mirrors: image.mirrors,
+      subproject: subproject.id,
+      role: image.role,
+    })),
   );
 }
 
 /** Run tasks with at most `limit` in flight. */
-async function runLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+async function runLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
@@ -76,15 +95,33 @@ async function runLimited<T>(items: readonly T[], limit: number, task: (item: T)
 }
 
 /** Keep the last good data of a repository that failed now, or mark it unavailable. */
-function failed(url: string, forge: RepoSnapshot['forge'], previous: RepoSnapshot | undefined, error: string): RepoSnapshot {
+function failed(
+  url: string,
+  forge: RepoSnapshot['forge'],
+  previous: RepoSnapshot | undefined,
+  error: string,
+): RepoSnapshot {
   if (previous && previous.fetchedAt !== null && previous.status !== 'unavailable') {
     return { ...previous, url, forge, status: 'stale', error };
   }
-  return { url, forge, status: 'unavailable', fetchedAt: null, error, facts: null, owners: [], pipelines: [] };
+  return {
+    url,
+    forge,
+    status: 'unavailable',
+    fetchedAt: null,
+    error,
+    facts: null,
+    owners: [],
+    pipelines: [],
+  };
 }
 
 /** Fetch repo facts, owners and pipelines for every repository of the catalog. */
-export async function syncRepos(catalog: Catalog, previous: ReposSnapshot | undefined, options: SyncReposOptions): Promise<ReposSnapshot> {
+export async function syncRepos(
+  catalog: Catalog,
+  previous: ReposSnapshot | undefined,
+  options: SyncReposOptions,
+): Promise<ReposSnapshot> {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? { info: () => {}, warn: () => {} };
   const labels = options.goodFirstIssueLabels ?? DEFAULT_GOOD_FIRST_ISSUE_LABELS;
@@ -126,7 +163,9 @@ export async function syncRepos(catalog: Catalog, previous: ReposSnapshot | unde
   }
 
   if (byHost.has('github.com') && !options.forges.isAuthenticated('github.com')) {
-    log.warn('GITHUB_TOKEN is not set: GitHub allows 60 requests an hour without a token, and 304 answers still count. Set GITHUB_TOKEN for 5,000 an hour.');
+    log.warn(
+      'GITHUB_TOKEN is not set: GitHub allows 60 requests an hour without a token, and 304 answers still count. Set GITHUB_TOKEN for 5,000 an hour.',
+    );
   }
 
   await Promise.all(
@@ -151,7 +190,11 @@ export async function syncRepos(catalog: Catalog, previous: ReposSnapshot | unde
             for (const run of parsed.pipelines) {
               const links = linkPipelineToImages(run, candidates, repo.subprojects);
               const { namespace: _namespace, ...fields } = run;
-              pipelines.push({ ...fields, images: links.map((link) => link.image), imageLinks: links });
+              pipelines.push({
+                ...fields,
+                images: links.map((link) => link.image),
+                imageLinks: links,
+              });
             }
           }
           pipelines.sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
@@ -174,11 +217,15 @@ export async function syncRepos(catalog: Catalog, previous: ReposSnapshot | unde
           results.set(repo.url, failed(repo.url, location.forge, before, message));
         }
       });
-      log.info(`${host}: ${repos.length - failures} of ${repos.length} repositories read${stopped ? ' (stopped by the rate limit)' : ''}.`);
+      log.info(
+        `${host}: ${repos.length - failures} of ${repos.length} repositories read${stopped ? ' (stopped by the rate limit)' : ''}.`,
+      );
     }),
   );
   if (options.forges.github.requests > 0) {
-    log.info(`GitHub: ${options.forges.github.requests} requests, ${options.forges.github.notModified} answered 304 Not Modified from the ETag cache.`);
+    log.info(
+      `GitHub: ${options.forges.github.requests} requests, ${options.forges.github.notModified} answered 304 Not Modified from the ETag cache.`,
+    );
   }
 
   const snapshot: ReposSnapshot = {

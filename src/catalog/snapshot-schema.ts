@@ -183,7 +183,12 @@ export const PipelineSnapshotSchema = z.object({
    * "konflux-intermediate" (quay.io/konflux-fedora/<tenant>/<name>, released to the image).
    */
   imageLinks: z
-    .array(z.object({ image: z.string(), rule: z.enum(['output-image', 'component-name', 'konflux-intermediate']) }))
+    .array(
+      z.object({
+        image: z.string(),
+        rule: z.enum(['output-image', 'component-name', 'konflux-intermediate']),
+      }),
+    )
     .default([]),
 });
 
@@ -194,7 +199,14 @@ export const RepoFactsSchema = z.object({
   lastCommitAt: IsoDateTime.nullable(),
   archived: z.boolean(),
   license: z.string().nullable(),
-  latestRelease: z.object({ name: z.string(), tag: z.string(), publishedAt: IsoDateTime.nullable(), url: z.string() }).nullable(),
+  latestRelease: z
+    .object({
+      name: z.string(),
+      tag: z.string(),
+      publishedAt: IsoDateTime.nullable(),
+      url: z.string(),
+    })
+    .nullable(),
   openIssues: z.number().int().nonnegative().nullable(),
   goodFirstIssues: z.object({
     count: z.number().int().nonnegative(),

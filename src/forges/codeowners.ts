@@ -41,7 +41,13 @@ export interface CodeownersFile {
 export const CODEOWNERS_PATHS: Readonly<Record<ForgeKind, readonly string[]>> = {
   github: ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'],
   gitlab: ['CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS'],
-  forgejo: ['CODEOWNERS', 'docs/CODEOWNERS', '.forgejo/CODEOWNERS', '.gitea/CODEOWNERS', '.github/CODEOWNERS'],
+  forgejo: [
+    'CODEOWNERS',
+    'docs/CODEOWNERS',
+    '.forgejo/CODEOWNERS',
+    '.gitea/CODEOWNERS',
+    '.github/CODEOWNERS',
+  ],
   pagure: ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS'],
   other: ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS'],
 };
@@ -116,7 +122,10 @@ export function parseCodeowners(text: string): CodeownersFile {
     const owners = rest.filter(isOwnerToken);
     const unknown = rest.filter((token) => !isOwnerToken(token));
     if (unknown.length > 0) {
-      problems.push({ line, message: `"${unknown.join(' ')}" is not an owner; write "@user", "@org/team" or an e-mail address.` });
+      problems.push({
+        line,
+        message: `"${unknown.join(' ')}" is not an owner; write "@user", "@org/team" or an e-mail address.`,
+      });
     }
     const rule: CodeownersRule = { pattern, owners, line };
     if (section) {
@@ -146,7 +155,11 @@ export function parseOwnersFile(text: string): { owners: FileOwner[]; problems: 
   const document = parseDocument(text, { lineCounter });
   const problems = document.errors.map((error) => error.message);
   const owners: FileOwner[] = [];
-  if (!isMap(document.contents)) return { owners, problems: problems.length ? problems : ['OWNERS is not a YAML mapping with approvers:'] };
+  if (!isMap(document.contents))
+    return {
+      owners,
+      problems: problems.length ? problems : ['OWNERS is not a YAML mapping with approvers:'],
+    };
   for (const [key, detail] of [
     ['approvers', 'approver'],
     ['reviewers', 'reviewer'],
@@ -175,8 +188,13 @@ export function parseMaintainersFile(text: string): FileOwner[] {
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith('<!--')) return;
-    const handles = [...line.replace(EMAIL, ' ').matchAll(HANDLE)].map((match) => `@${match[1]!.replace(/[.]+$/, '')}`);
-    const found = handles.length > 0 ? handles : [...line.matchAll(EMAIL)].map((match) => match[0].toLowerCase());
+    const handles = [...line.replace(EMAIL, ' ').matchAll(HANDLE)].map(
+      (match) => `@${match[1]!.replace(/[.]+$/, '')}`,
+    );
+    const found =
+      handles.length > 0
+        ? handles
+        : [...line.matchAll(EMAIL)].map((match) => match[0].toLowerCase());
     for (const owner of new Set(found)) owners.push({ owner, line: index + 1 });
   });
   return owners;

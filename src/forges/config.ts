@@ -38,11 +38,15 @@ export function parseForgeOverrides(value: string | undefined): Record<string, s
 
 /** Read the forge endpoints and tokens from the environment. */
 export function forgeConfigFromEnv(env: Record<string, string | undefined>): ForgeConfig {
-  const token = (name: string) => (env[name] && env[name]!.trim() !== '' ? env[name]!.trim() : undefined);
+  const token = (name: string) =>
+    env[name] && env[name]!.trim() !== '' ? env[name]!.trim() : undefined;
   const endpoints: Record<string, ForgeEndpoint> = {
     'github.com': { kind: 'github', apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com' },
     'gitlab.com': { kind: 'gitlab', apiUrl: env['GITLAB_API_URL'] || 'https://gitlab.com/api/v4' },
-    'forge.fedoraproject.org': { kind: 'forgejo', apiUrl: env['FORGEJO_API_URL'] || 'https://forge.fedoraproject.org/api/v1' },
+    'forge.fedoraproject.org': {
+      kind: 'forgejo',
+      apiUrl: env['FORGEJO_API_URL'] || 'https://forge.fedoraproject.org/api/v1',
+    },
     'codeberg.org': { kind: 'forgejo', apiUrl: 'https://codeberg.org/api/v1' },
     'pagure.io': { kind: 'pagure', apiUrl: 'https://pagure.io/api/0' },
     'src.fedoraproject.org': { kind: 'pagure', apiUrl: 'https://src.fedoraproject.org/api/0' },
@@ -115,7 +119,8 @@ export function createForgeRegistry(config: ForgeConfig, deps: ForgeDeps = {}): 
   };
   const endpointOf = (repo: RepoLocation): ForgeEndpoint | undefined => {
     const configured = config.endpoints[repo.host];
-    if (configured) return configured.kind === 'other' ? { ...configured, kind: repo.forge } : configured;
+    if (configured)
+      return configured.kind === 'other' ? { ...configured, kind: repo.forge } : configured;
     const apiUrl = defaultApiUrl(repo.forge, repo.host);
     return apiUrl ? { kind: repo.forge, apiUrl } : undefined;
   };
@@ -148,20 +153,38 @@ export function createForgeRegistry(config: ForgeConfig, deps: ForgeDeps = {}): 
           retryAfterBaseValue: deps.retryAfterBaseValue ?? 1000,
         });
         counters.push(counter);
-        return createGitHubForge({ octokit, host: repo.host, authenticated: endpoint.token !== undefined, ...(deps.now ? { now: deps.now } : {}) });
+        return createGitHubForge({
+          octokit,
+          host: repo.host,
+          authenticated: endpoint.token !== undefined,
+          ...(deps.now ? { now: deps.now } : {}),
+        });
       }
       case 'gitlab':
         return createGitLabForge({
           host: repo.host,
-          http: http(endpoint.token ? { 'private-token': endpoint.token } : undefined, endpoint.token ? 'the token may lack access to it.' : 'a private project needs GITLAB_TOKEN.'),
+          http: http(
+            endpoint.token ? { 'private-token': endpoint.token } : undefined,
+            endpoint.token
+              ? 'the token may lack access to it.'
+              : 'a private project needs GITLAB_TOKEN.',
+          ),
         });
       case 'forgejo':
         return createForgejoForge({
           host: repo.host,
-          http: http(endpoint.token ? { authorization: `token ${endpoint.token}` } : undefined, endpoint.token ? 'the token may lack access to it.' : 'a private repository needs FORGEJO_TOKEN.'),
+          http: http(
+            endpoint.token ? { authorization: `token ${endpoint.token}` } : undefined,
+            endpoint.token
+              ? 'the token may lack access to it.'
+              : 'a private repository needs FORGEJO_TOKEN.',
+          ),
         });
       case 'pagure':
-        return createPagureForge({ host: repo.host, http: http(undefined, 'pagure answers only for public projects.') });
+        return createPagureForge({
+          host: repo.host,
+          http: http(undefined, 'pagure answers only for public projects.'),
+        });
       case 'other':
         return undefined;
     }

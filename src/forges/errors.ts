@@ -4,7 +4,13 @@
  */
 
 /** Display names of the forges, for messages. */
-export const FORGE_NAMES = { github: 'GitHub', gitlab: 'GitLab', forgejo: 'Forgejo', pagure: 'Pagure', other: 'forge' } as const;
+export const FORGE_NAMES = {
+  github: 'GitHub',
+  gitlab: 'GitLab',
+  forgejo: 'Forgejo',
+  pagure: 'Pagure',
+  other: 'forge',
+} as const;
 
 /** Something went wrong talking to a forge about one repository. */
 export class ForgeError extends Error {
@@ -46,7 +52,13 @@ export function formatWait(seconds: number): string {
 }
 
 /** Build the message of a rate limit that stops a forge. */
-export function rateLimitMessage(forgeName: string, host: string, resetAt: Date, now: Date, hint: string): string {
+export function rateLimitMessage(
+  forgeName: string,
+  host: string,
+  resetAt: Date,
+  now: Date,
+  hint: string,
+): string {
   const wait = formatWait((resetAt.getTime() - now.getTime()) / 1000);
   return `${forgeName} rate limit reached on ${host}; it resets at ${resetAt.toISOString()} (in ${wait}). Skipping the remaining ${forgeName} repositories; ${hint}`;
 }

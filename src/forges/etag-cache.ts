@@ -38,10 +38,20 @@ export interface EtagCache {
 }
 
 /** Headers kept with a cached body, so that a 304 replays pagination and totals. */
-export const REPLAYED_HEADERS = ['link', 'x-next-page', 'x-total', 'x-total-pages', 'x-total-count', 'content-type'] as const;
+export const REPLAYED_HEADERS = [
+  'link',
+  'x-next-page',
+  'x-total',
+  'x-total-pages',
+  'x-total-count',
+  'content-type',
+] as const;
 
 /** Create an ETag cache held in memory, optionally saved to a file. */
-export function createEtagCache(initial: Record<string, EtagEntry> = {}, options: { file?: string; now?: () => Date } = {}): EtagCache {
+export function createEtagCache(
+  initial: Record<string, EtagEntry> = {},
+  options: { file?: string; now?: () => Date } = {},
+): EtagCache {
   const now = options.now ?? (() => new Date());
   const entries = new Map(Object.entries(initial));
   return {
@@ -68,12 +78,19 @@ export function createEtagCache(initial: Record<string, EtagEntry> = {}, options
 }
 
 /** Load the ETag cache from a file; a missing or unreadable file gives an empty cache. */
-export async function loadEtagCache(file: string, options: { now?: () => Date } = {}): Promise<EtagCache> {
+export async function loadEtagCache(
+  file: string,
+  options: { now?: () => Date } = {},
+): Promise<EtagCache> {
   let initial: Record<string, EtagEntry> = {};
   if (existsSync(file)) {
     try {
-      const data = JSON.parse(await readFile(file, 'utf8')) as { version?: number; entries?: Record<string, EtagEntry> };
-      if (data.version === 1 && data.entries && typeof data.entries === 'object') initial = data.entries;
+      const data = JSON.parse(await readFile(file, 'utf8')) as {
+        version?: number;
+        entries?: Record<string, EtagEntry>;
+      };
+      if (data.version === 1 && data.entries && typeof data.entries === 'object')
+        initial = data.entries;
     } catch {
       // A damaged cache only costs full requests; start again.
     }

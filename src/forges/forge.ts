@@ -4,7 +4,15 @@
  * forge's file listing, and turn them into observed owners and pipelines with their sources.
  */
 import type { ObservedOwner, RepoFacts } from '../catalog/snapshot-schema.ts';
-import { CODEOWNERS_PATHS, MAINTAINERS_FILES, OWNERS_FILES, ownerHandle, parseCodeowners, parseMaintainersFile, parseOwnersFile } from './codeowners.ts';
+import {
+  CODEOWNERS_PATHS,
+  MAINTAINERS_FILES,
+  OWNERS_FILES,
+  ownerHandle,
+  parseCodeowners,
+  parseMaintainersFile,
+  parseOwnersFile,
+} from './codeowners.ts';
 import type { ForgeKind, RepoLocation } from './repo-url.ts';
 
 /** An entry of a directory listing. */
@@ -62,13 +70,20 @@ export function mergeOwners(owners: readonly ObservedOwner[]): ObservedOwner[] {
   return [...byHandle.values()]
     .map((owner) => {
       const unique = new Map(owner.sources.map((source) => [sourceKey(source), source]));
-      return { handle: owner.handle, sources: [...unique.keys()].sort().map((key) => unique.get(key)!) };
+      return {
+        handle: owner.handle,
+        sources: [...unique.keys()].sort().map((key) => unique.get(key)!),
+      };
     })
     .sort((a, b) => a.handle.localeCompare(b.handle));
 }
 
 /** Read the ownership files of a repository (first CODEOWNERS found, OWNERS, MAINTAINERS) into observed owners. */
-export async function readFileOwners(files: RepoFiles, repo: RepoLocation, ref: string | undefined): Promise<ObservedOwner[]> {
+export async function readFileOwners(
+  files: RepoFiles,
+  repo: RepoLocation,
+  ref: string | undefined,
+): Promise<ObservedOwner[]> {
   const directories = new Map<string, RepoEntry[]>();
   const list = async (dir: string) => {
     if (!directories.has(dir)) directories.set(dir, await files.listDirectory(repo, dir, ref));
@@ -91,7 +106,11 @@ export async function readFileOwners(files: RepoFiles, repo: RepoLocation, ref: 
     for (const rule of parseCodeowners(text).rules) {
       for (const owner of rule.owners) {
         const handle = ownerHandle(owner, repo.forge);
-        if (handle) owners.push({ handle, sources: [{ kind: 'codeowners', file: path, line: rule.line, pattern: rule.pattern }] });
+        if (handle)
+          owners.push({
+            handle,
+            sources: [{ kind: 'codeowners', file: path, line: rule.line, pattern: rule.pattern }],
+          });
       }
     }
     break; // the first CODEOWNERS found is the one the forge uses
@@ -102,7 +121,11 @@ export async function readFileOwners(files: RepoFiles, repo: RepoLocation, ref: 
     if (text === undefined) continue;
     for (const entry of parseOwnersFile(text).owners) {
       const handle = ownerHandle(entry.owner, repo.forge);
-      if (handle) owners.push({ handle, sources: [{ kind: 'owners-file', file: path, line: entry.line, detail: entry.detail }] });
+      if (handle)
+        owners.push({
+          handle,
+          sources: [{ kind: 'owners-file', file: path, line: entry.line, detail: entry.detail }],
+        });
     }
   }
   for (const path of MAINTAINERS_FILES) {
@@ -111,14 +134,22 @@ export async function readFileOwners(files: RepoFiles, repo: RepoLocation, ref: 
     if (text === undefined) continue;
     for (const entry of parseMaintainersFile(text)) {
       const handle = ownerHandle(entry.owner, repo.forge);
-      if (handle) owners.push({ handle, sources: [{ kind: 'maintainers-file', file: path, line: entry.line }] });
+      if (handle)
+        owners.push({
+          handle,
+          sources: [{ kind: 'maintainers-file', file: path, line: entry.line }],
+        });
     }
   }
   return owners;
 }
 
 /** Read the top-level .tekton/*.yaml and *.yml files of a repository, sorted by path. */
-export async function readTektonFiles(files: RepoFiles, repo: RepoLocation, ref: string | undefined): Promise<RepoFile[]> {
+export async function readTektonFiles(
+  files: RepoFiles,
+  repo: RepoLocation,
+  ref: string | undefined,
+): Promise<RepoFile[]> {
   const root = await files.listDirectory(repo, '', ref);
   if (!root.some((entry) => entry.name === '.tekton' && entry.type === 'dir')) return [];
   const entries = (await files.listDirectory(repo, '.tekton', ref))
@@ -151,11 +182,16 @@ export function memoiseListings(files: RepoFiles): RepoFiles {
 }
 
 /** Sort and trim good first issues into the snapshot's shape. */
-export function goodFirstIssues(items: { title: string; url: string; labels: string[]; number: number }[], max: number): RepoFacts['goodFirstIssues'] {
+export function goodFirstIssues(
+  items: { title: string; url: string; labels: string[]; number: number }[],
+  max: number,
+): RepoFacts['goodFirstIssues'] {
   const unique = new Map(items.map((item) => [item.url, item]));
   const sorted = [...unique.values()].sort((a, b) => b.number - a.number);
   return {
     count: sorted.length,
-    items: sorted.slice(0, max).map((item) => ({ title: item.title, url: item.url, labels: [...item.labels].sort() })),
+    items: sorted
+      .slice(0, max)
+      .map((item) => ({ title: item.title, url: item.url, labels: [...item.labels].sort() })),
   };
 }

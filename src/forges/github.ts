@@ -9,7 +9,17 @@ import { throttling } from '@octokit/plugin-throttling';
 import type { RepoFacts, ObservedOwner } from '../catalog/snapshot-schema.ts';
 import { ForgeError, RateLimitError, RepoNotFoundError, rateLimitMessage } from './errors.ts';
 import { REPLAYED_HEADERS, type EtagCache } from './etag-cache.ts';
-import { goodFirstIssues, memoiseListings, mergeOwners, readFileOwners, readTektonFiles, type FactsOptions, type Forge, type RepoEntry, type RepoFiles } from './forge.ts';
+import {
+  goodFirstIssues,
+  memoiseListings,
+  mergeOwners,
+  readFileOwners,
+  readTektonFiles,
+  type FactsOptions,
+  type Forge,
+  type RepoEntry,
+  type RepoFiles,
+} from './forge.ts';
 import type { RepoLocation } from './repo-url.ts';
 
 /** The Octokit class with the plugins the sync uses. */
@@ -39,7 +49,10 @@ export interface RequestCounter {
 }
 
 /** Create an Octokit with throttling, retry and the ETag hook; its log never sees a token. */
-export function createOctokit(options: OctokitOptions = {}): { octokit: ThrottledOctokit; counter: RequestCounter } {
+export function createOctokit(options: OctokitOptions = {}): {
+  octokit: ThrottledOctokit;
+  counter: RequestCounter;
+} {
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const warn = options.warn ?? (() => {});
   const counter: RequestCounter = { requests: 0, notModified: 0 };
@@ -50,18 +63,35 @@ export function createOctokit(options: OctokitOptions = {}): { octokit: Throttle
     // requestLog's debug line prints the request options, headers included: drop debug and info.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     request: options.fetch ? { fetch: options.fetch } : {},
-    retry: { retries: options.retries ?? 2, retryAfterBaseValue: options.retryAfterBaseValue ?? 1000 },
+    retry: {
+      retries: options.retries ?? 2,
+      retryAfterBaseValue: options.retryAfterBaseValue ?? 1000,
+    },
     throttle: {
       retryAfterBaseValue: options.retryAfterBaseValue ?? 1000,
       fallbackSecondaryRateRetryAfter: 60,
-      onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      onRateLimit: (
+        retryAfter: number,
+        request: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
         if (retryAfter > maxWait || retryCount >= 2) return false;
-        warn(`GitHub rate limit reached; waiting ${retryAfter} s for the reset before ${request.method} ${request.url}.`);
+        warn(
+          `GitHub rate limit reached; waiting ${retryAfter} s for the reset before ${request.method} ${request.url}.`,
+        );
         return true;
       },
-      onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      onSecondaryRateLimit: (
+        retryAfter: number,
+        request: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
         if (retryAfter > maxWait || retryCount >= 2) return false;
-        warn(`GitHub secondary rate limit; waiting ${retryAfter} s before ${request.method} ${request.url}.`);
+        warn(
+          `GitHub secondary rate limit; waiting ${retryAfter} s before ${request.method} ${request.url}.`,
+        );
         return true;
       },
     },
@@ -89,7 +119,12 @@ export function createOctokit(options: OctokitOptions = {}): { octokit: Throttle
       if (hit && (error as { status?: number }).status === 304) {
         counter.notModified++;
         cache.touch(key);
-        return { status: 200, url: key.slice('github '.length), headers: { ...hit.headers, etag: hit.etag }, data: hit.body } as Awaited<ReturnType<typeof request>>;
+        return {
+          status: 200,
+          url: key.slice('github '.length),
+          headers: { ...hit.headers, etag: hit.etag },
+          data: hit.body,
+        } as Awaited<ReturnType<typeof request>>;
       }
       throw error;
     }
@@ -131,13 +166,19 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
       if (headers['x-ratelimit-remaining'] === '0' || secondary || status === 429) {
         const reset = Number(headers['x-ratelimit-reset']);
         const retryAfter = Number(headers['retry-after']);
-        const resetAt = Number.isFinite(retryAfter) && headers['retry-after'] !== undefined
-          ? new Date(now().getTime() + retryAfter * 1000)
-          : Number.isFinite(reset) && reset > 0
-            ? new Date(reset * 1000)
-            : new Date(now().getTime() + 60_000);
+        const resetAt =
+          Number.isFinite(retryAfter) && headers['retry-after'] !== undefined
+            ? new Date(now().getTime() + retryAfter * 1000)
+            : Number.isFinite(reset) && reset > 0
+              ? new Date(reset * 1000)
+              : new Date(now().getTime() + 60_000);
         const kind = secondary ? 'secondary rate limit' : 'rate limit';
-        return new RateLimitError(host, rateLimitMessage(`GitHub`, host, resetAt, now(), hint).replace('rate limit', kind), resetAt, { status });
+        return new RateLimitError(
+          host,
+          rateLimitMessage(`GitHub`, host, resetAt, now(), hint).replace('rate limit', kind),
+          resetAt,
+          { status },
+        );
       }
     }
     if (status === 404) {
@@ -149,9 +190,17 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     }
     if (typeof status === 'number') {
       const message = (e.response?.data as { message?: string } | undefined)?.message ?? '';
-      return new ForgeError(host, `GitHub answered ${status} while reading ${what} of ${repo.path}${message ? ` (${message.split('\n')[0]})` : ''}.`, { status });
+      return new ForgeError(
+        host,
+        `GitHub answered ${status} while reading ${what} of ${repo.path}${message ? ` (${message.split('\n')[0]})` : ''}.`,
+        { status },
+      );
     }
-    return new ForgeError(host, `Could not reach GitHub while reading ${what} of ${repo.path}: ${(error as Error).message}.`, { cause: error });
+    return new ForgeError(
+      host,
+      `Could not reach GitHub while reading ${what} of ${repo.path}: ${(error as Error).message}.`,
+      { cause: error },
+    );
   };
 
   const call = async <T>(repo: RepoLocation, what: string, fn: () => Promise<T>): Promise<T> => {
@@ -168,9 +217,17 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     async listDirectory(repo, dir, ref) {
       return call(repo, `${dir || 'the root folder'}`, async () => {
         try {
-          const { data } = await octokit.rest.repos.getContent({ ...ownerRepo(repo), path: dir, ...(ref ? { ref } : {}) });
+          const { data } = await octokit.rest.repos.getContent({
+            ...ownerRepo(repo),
+            path: dir,
+            ...(ref ? { ref } : {}),
+          });
           if (!Array.isArray(data)) return [];
-          return data.map((entry): RepoEntry => ({ name: entry.name, path: entry.path, type: entry.type === 'file' ? 'file' : entry.type === 'dir' ? 'dir' : 'other' }));
+          return data.map((entry): RepoEntry => ({
+            name: entry.name,
+            path: entry.path,
+            type: entry.type === 'file' ? 'file' : entry.type === 'dir' ? 'dir' : 'other',
+          }));
         } catch (error) {
           if ((error as RequestErrorLike).status === 404 && dir !== '') return [];
           throw error;
@@ -180,9 +237,18 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     async readFile(repo, path, ref) {
       return call(repo, path, async () => {
         try {
-          const { data } = await octokit.rest.repos.getContent({ ...ownerRepo(repo), path, ...(ref ? { ref } : {}) });
+          const { data } = await octokit.rest.repos.getContent({
+            ...ownerRepo(repo),
+            path,
+            ...(ref ? { ref } : {}),
+          });
           if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
-          return Buffer.from(data.content, (data.encoding as BufferEncoding | undefined) === 'base64' || !data.encoding ? 'base64' : 'utf8').toString('utf8');
+          return Buffer.from(
+            data.content,
+            (data.encoding as BufferEncoding | undefined) === 'base64' || !data.encoding
+              ? 'base64'
+              : 'utf8',
+          ).toString('utf8');
         } catch (error) {
           if ((error as RequestErrorLike).status === 404) return undefined;
           throw error;
@@ -195,11 +261,17 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
     kind: 'github',
     host,
     async getRepoFacts(repo, factsOptions: FactsOptions): Promise<RepoFacts> {
-      const { data } = await call(repo, 'the repository', () => octokit.rest.repos.get(ownerRepo(repo)));
+      const { data } = await call(repo, 'the repository', () =>
+        octokit.rest.repos.get(ownerRepo(repo)),
+      );
       const branch = data.default_branch;
       const lastCommitAt = await call(repo, 'the last commit', async () => {
         try {
-          const commits = await octokit.rest.repos.listCommits({ ...ownerRepo(repo), sha: branch, per_page: 1 });
+          const commits = await octokit.rest.repos.listCommits({
+            ...ownerRepo(repo),
+            sha: branch,
+            per_page: 1,
+          });
           const commit = commits.data[0]?.commit;
           return commit?.committer?.date ?? commit?.author?.date ?? null;
         } catch (error) {
@@ -207,19 +279,44 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
           throw error;
         }
       });
-      const latestRelease = await call(repo, 'the releases', async (): Promise<RepoFacts['latestRelease']> => {
-        const releases = await octokit.rest.repos.listReleases({ ...ownerRepo(repo), per_page: 10 });
-        const published = releases.data.filter((release) => !release.draft);
-        const release = published.find((item) => !item.prerelease) ?? published[0];
-        if (release) return { name: release.name || release.tag_name, tag: release.tag_name, publishedAt: release.published_at ?? null, url: release.html_url };
-        const tags = await octokit.rest.repos.listTags({ ...ownerRepo(repo), per_page: 1 });
-        const tag = tags.data[0];
-        return tag ? { name: tag.name, tag: tag.name, publishedAt: null, url: `${repo.webUrl}/tree/${encodeURIComponent(tag.name)}` } : null;
-      });
+      const latestRelease = await call(
+        repo,
+        'the releases',
+        async (): Promise<RepoFacts['latestRelease']> => {
+          const releases = await octokit.rest.repos.listReleases({
+            ...ownerRepo(repo),
+            per_page: 10,
+          });
+          const published = releases.data.filter((release) => !release.draft);
+          const release = published.find((item) => !item.prerelease) ?? published[0];
+          if (release)
+            return {
+              name: release.name || release.tag_name,
+              tag: release.tag_name,
+              publishedAt: release.published_at ?? null,
+              url: release.html_url,
+            };
+          const tags = await octokit.rest.repos.listTags({ ...ownerRepo(repo), per_page: 1 });
+          const tag = tags.data[0];
+          return tag
+            ? {
+                name: tag.name,
+                tag: tag.name,
+                publishedAt: null,
+                url: `${repo.webUrl}/tree/${encodeURIComponent(tag.name)}`,
+              }
+            : null;
+        },
+      );
       const issues: { title: string; url: string; labels: string[]; number: number }[] = [];
       for (const label of factsOptions.goodFirstIssueLabels) {
         const found = await call(repo, `issues labelled "${label}"`, () =>
-          octokit.paginate(octokit.rest.issues.listForRepo, { ...ownerRepo(repo), state: 'open', labels: label, per_page: 100 }),
+          octokit.paginate(octokit.rest.issues.listForRepo, {
+            ...ownerRepo(repo),
+            state: 'open',
+            labels: label,
+            per_page: 100,
+          }),
         );
         for (const issue of found) {
           if (issue.pull_request) continue;
@@ -227,18 +324,27 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
             title: issue.title,
             url: issue.html_url,
             number: issue.number,
-            labels: issue.labels.map((item) => (typeof item === 'string' ? item : (item.name ?? ''))).filter(Boolean),
+            labels: issue.labels
+              .map((item) => (typeof item === 'string' ? item : (item.name ?? '')))
+              .filter(Boolean),
           });
         }
       }
-      const license = data.license ? (data.license.spdx_id && data.license.spdx_id !== 'NOASSERTION' ? data.license.spdx_id : data.license.name) : null;
+      const license = data.license
+        ? data.license.spdx_id && data.license.spdx_id !== 'NOASSERTION'
+          ? data.license.spdx_id
+          : data.license.name
+        : null;
       return {
         description: data.description ?? null,
         defaultBranch: branch,
         lastCommitAt: lastCommitAt ? new Date(lastCommitAt).toISOString() : null,
         archived: data.archived ?? false,
         license: license ?? null,
-        latestRelease: latestRelease && latestRelease.publishedAt ? { ...latestRelease, publishedAt: new Date(latestRelease.publishedAt).toISOString() } : latestRelease,
+        latestRelease:
+          latestRelease && latestRelease.publishedAt
+            ? { ...latestRelease, publishedAt: new Date(latestRelease.publishedAt).toISOString() }
+            : latestRelease,
         // GitHub counts open pull requests in open_issues_count.
         openIssues: data.open_issues_count ?? null,
         goodFirstIssues: goodFirstIssues(issues, factsOptions.maxGoodFirstIssues ?? 20),

@@ -4,7 +4,16 @@
  * @see https://docs.gitlab.com/api/rest/
  */
 import type { ObservedOwner, RepoFacts } from '../catalog/snapshot-schema.ts';
-import { goodFirstIssues, memoiseListings, mergeOwners, readFileOwners, readTektonFiles, type Forge, type RepoEntry, type RepoFiles } from './forge.ts';
+import {
+  goodFirstIssues,
+  memoiseListings,
+  mergeOwners,
+  readFileOwners,
+  readTektonFiles,
+  type Forge,
+  type RepoEntry,
+  type RepoFiles,
+} from './forge.ts';
 import type { ForgeHttp } from './http.ts';
 import type { RepoLocation } from './repo-url.ts';
 
@@ -62,10 +71,16 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
         notFound: 'missing',
       });
       if (!response || !Array.isArray(response.data)) return [];
-      return response.data.map((entry): RepoEntry => ({ name: entry.name, path: entry.path, type: entry.type === 'blob' ? 'file' : entry.type === 'tree' ? 'dir' : 'other' }));
+      return response.data.map((entry): RepoEntry => ({
+        name: entry.name,
+        path: entry.path,
+        type: entry.type === 'blob' ? 'file' : entry.type === 'tree' ? 'dir' : 'other',
+      }));
     },
     readFile(repo, path, ref) {
-      return http.getText(`${project(repo)}/repository/files/${encodeURIComponent(path)}/raw`, { ref });
+      return http.getText(`${project(repo)}/repository/files/${encodeURIComponent(path)}/raw`, {
+        ref,
+      });
     },
   });
 
@@ -73,11 +88,20 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
     kind: 'gitlab',
     host,
     async getRepoFacts(repo, factsOptions): Promise<RepoFacts> {
-      const { data } = (await http.getJson<GitLabProject>(project(repo), { query: { license: 'true' }, notFound: 'repo' }))!;
+      const { data } = (await http.getJson<GitLabProject>(project(repo), {
+        query: { license: 'true' },
+        notFound: 'repo',
+      }))!;
       const branch = data.default_branch ?? 'main';
-      const commits = await http.getJson<GitLabCommit[]>(`${project(repo)}/repository/commits`, { query: { ref_name: branch, per_page: 1 }, notFound: 'missing' });
+      const commits = await http.getJson<GitLabCommit[]>(`${project(repo)}/repository/commits`, {
+        query: { ref_name: branch, per_page: 1 },
+        notFound: 'missing',
+      });
       const lastCommit = commits?.data[0];
-      const releases = await http.getJson<GitLabRelease[]>(`${project(repo)}/releases`, { query: { per_page: 1 }, notFound: 'missing' });
+      const releases = await http.getJson<GitLabRelease[]>(`${project(repo)}/releases`, {
+        query: { per_page: 1 },
+        notFound: 'missing',
+      });
       let latestRelease: RepoFacts['latestRelease'] = null;
       const release = releases?.data[0];
       if (release) {
@@ -85,16 +109,23 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
           name: release.name || release.tag_name,
           tag: release.tag_name,
           publishedAt: release.released_at ? new Date(release.released_at).toISOString() : null,
-          url: release._links?.self ?? `${repo.webUrl}/-/releases/${encodeURIComponent(release.tag_name)}`,
+          url:
+            release._links?.self ??
+            `${repo.webUrl}/-/releases/${encodeURIComponent(release.tag_name)}`,
         };
       } else {
-        const tags = await http.getJson<GitLabTag[]>(`${project(repo)}/repository/tags`, { query: { per_page: 1 }, notFound: 'missing' });
+        const tags = await http.getJson<GitLabTag[]>(`${project(repo)}/repository/tags`, {
+          query: { per_page: 1 },
+          notFound: 'missing',
+        });
         const tag = tags?.data[0];
         if (tag) {
           latestRelease = {
             name: tag.name,
             tag: tag.name,
-            publishedAt: tag.commit?.committed_date ? new Date(tag.commit.committed_date).toISOString() : null,
+            publishedAt: tag.commit?.committed_date
+              ? new Date(tag.commit.committed_date).toISOString()
+              : null,
             url: `${repo.webUrl}/-/tags/${encodeURIComponent(tag.name)}`,
           };
         }
@@ -102,10 +133,22 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
       const issues: { title: string; url: string; labels: string[]; number: number }[] = [];
       for (const label of factsOptions.goodFirstIssueLabels) {
         // GitLab's labels filter requires all listed labels, so ask once per label.
-        const { items } = await http.getAllPages<GitLabIssue>(`${project(repo)}/issues`, { state: 'opened', labels: label, per_page: 100 }, 5);
-        for (const issue of items) issues.push({ title: issue.title, url: issue.web_url, labels: issue.labels, number: issue.iid });
+        const { items } = await http.getAllPages<GitLabIssue>(
+          `${project(repo)}/issues`,
+          { state: 'opened', labels: label, per_page: 100 },
+          5,
+        );
+        for (const issue of items)
+          issues.push({
+            title: issue.title,
+            url: issue.web_url,
+            labels: issue.labels,
+            number: issue.iid,
+          });
       }
-      const license = data.license ? (data.license.nickname ?? data.license.name ?? data.license.key ?? null) : null;
+      const license = data.license
+        ? (data.license.nickname ?? data.license.name ?? data.license.key ?? null)
+        : null;
       return {
         description: data.description || null,
         defaultBranch: branch,
@@ -119,11 +162,27 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
     },
     async listOwners(repo, facts): Promise<ObservedOwner[]> {
       const owners = await readFileOwners(files, repo, facts?.defaultBranch);
-      const { items } = await http.getAllPages<GitLabMember>(`${project(repo)}/members/all`, { per_page: 100 }, 10);
+      const { items } = await http.getAllPages<GitLabMember>(
+        `${project(repo)}/members/all`,
+        { per_page: 100 },
+        10,
+      );
       for (const member of items) {
-        if (member.access_level < 40 || (member.state !== undefined && member.state !== 'active')) continue;
+        if (member.access_level < 40 || (member.state !== undefined && member.state !== 'active'))
+          continue;
         const role = ACCESS_LEVELS[member.access_level] ?? 'maintainer or more';
-        owners.push({ handle: `gitlab:${member.username.toLowerCase()}`, sources: [{ kind: 'api', detail: `${role} (access level ${member.access_level})` }] });
+        owners.push({
+          handle: `gitlab:${member.username.toLowerCase()}`,
+          sources: [{ kind: 'api', detail: `${role} (access level ${member.access_level})` }],
+        });
+      }
+      // The groups that hold the project: their members maintain it by inheritance.
+      const groups = repo.owner.split('/');
+      for (let depth = 1; depth <= groups.length; depth++) {
+        owners.push({
+          handle: `gitlab:${groups.slice(0, depth).join('/').toLowerCase()}`,
+          sources: [{ kind: 'api', detail: 'group that holds the project' }],
+        });
       }
       return mergeOwners(owners);
     },

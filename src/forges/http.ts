@@ -43,11 +43,24 @@ export interface ForgeResponse<T> {
 
 export interface ForgeHttp {
   /** GET a JSON document; a 404 throws RepoNotFoundError when `notFound` is "repo", else returns undefined. */
-  getJson<T>(path: string, options?: { query?: Record<string, string | number | undefined>; notFound?: 'repo' | 'missing' }): Promise<ForgeResponse<T> | undefined>;
+  getJson<T>(
+    path: string,
+    options?: {
+      query?: Record<string, string | number | undefined>;
+      notFound?: 'repo' | 'missing';
+    },
+  ): Promise<ForgeResponse<T> | undefined>;
   /** GET a text file; undefined on 404. */
-  getText(path: string, query?: Record<string, string | number | undefined>): Promise<string | undefined>;
+  getText(
+    path: string,
+    query?: Record<string, string | number | undefined>,
+  ): Promise<string | undefined>;
   /** GET every page of a JSON list, following Link rel="next" or x-next-page, up to maxPages. */
-  getAllPages<T>(path: string, query?: Record<string, string | number | undefined>, maxPages?: number): Promise<{ items: T[]; total: number | undefined }>;
+  getAllPages<T>(
+    path: string,
+    query?: Record<string, string | number | undefined>,
+    maxPages?: number,
+  ): Promise<{ items: T[]; total: number | undefined }>;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -81,15 +94,21 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
   const base = options.baseUrl.replace(/\/+$/, '');
 
   const buildUrl = (path: string, query?: Record<string, string | number | undefined>): string => {
-    const url = new URL(path.startsWith('http') ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}`);
-    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    const url = new URL(
+      path.startsWith('http') ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}`,
+    );
+    for (const [key, value] of Object.entries(query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
     return url.toString();
   };
 
   /** Seconds until a limit resets, from Retry-After or the reset headers; undefined when not a rate limit. */
   const rateLimitWait = (status: number, headers: Record<string, string>): number | undefined => {
     const remaining = headers['ratelimit-remaining'] ?? headers['x-ratelimit-remaining'];
-    const limited = status === 429 || ((status === 403 || status === 503) && (remaining === '0' || headers['retry-after'] !== undefined));
+    const limited =
+      status === 429 ||
+      ((status === 403 || status === 503) &&
+        (remaining === '0' || headers['retry-after'] !== undefined));
     if (!limited) return undefined;
     const retryAfter = headers['retry-after'];
     if (retryAfter !== undefined) {
@@ -103,12 +122,24 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
     return 60;
   };
 
-  const request = async (url: string, accept: 'json' | 'text'): Promise<{ status: number; body: unknown; headers: Record<string, string>; fromCache: boolean }> => {
+  const request = async (
+    url: string,
+    accept: 'json' | 'text',
+  ): Promise<{
+    status: number;
+    body: unknown;
+    headers: Record<string, string>;
+    fromCache: boolean;
+  }> => {
     const key = `${options.host} ${url}`;
     const cached = options.cache?.get(key);
     let rateLimitWaits = 0;
     for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = { accept: accept === 'json' ? 'application/json' : '*/*', 'user-agent': 'image-mode-hub', ...options.authHeaders };
+      const headers: Record<string, string> = {
+        accept: accept === 'json' ? 'application/json' : '*/*',
+        'user-agent': 'image-mode-hub',
+        ...options.authHeaders,
+      };
       if (cached) headers['if-none-match'] = cached.etag;
       let response: Response;
       try {
@@ -118,13 +149,22 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
           await sleep(retryDelay * 2 ** attempt);
           continue;
         }
-        throw new ForgeError(options.host, `Could not reach ${options.forgeName} at ${new URL(url).origin}: ${(error as Error).message}. Check the network or the API URL.`, { cause: error });
+        throw new ForgeError(
+          options.host,
+          `Could not reach ${options.forgeName} at ${new URL(url).origin}: ${(error as Error).message}. Check the network or the API URL.`,
+          { cause: error },
+        );
       }
       const responseHeaders = headersOf(response);
       if (response.status === 304 && cached) {
         await response.body?.cancel();
         options.cache?.touch(key);
-        return { status: 200, body: cached.body, headers: { ...cached.headers, ...responseHeaders }, fromCache: true };
+        return {
+          status: 200,
+          body: cached.body,
+          headers: { ...cached.headers, ...responseHeaders },
+          fromCache: true,
+        };
       }
       const wait = rateLimitWait(response.status, responseHeaders);
       if (wait !== undefined) {
@@ -136,7 +176,12 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
           continue;
         }
         const resetAt = new Date(now().getTime() + wait * 1000);
-        throw new RateLimitError(options.host, rateLimitMessage(options.forgeName, options.host, resetAt, now(), options.tokenHint), resetAt, { status: response.status });
+        throw new RateLimitError(
+          options.host,
+          rateLimitMessage(options.forgeName, options.host, resetAt, now(), options.tokenHint),
+          resetAt,
+          { status: response.status },
+        );
       }
       if (response.status >= 500 && attempt < retries) {
         await response.body?.cancel();
@@ -149,12 +194,17 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
         try {
           body = JSON.parse(text);
         } catch {
-          throw new ForgeError(options.host, `${options.forgeName} answered ${new URL(url).pathname} with something that is not JSON; check the API URL (${base}).`, { status: response.status });
+          throw new ForgeError(
+            options.host,
+            `${options.forgeName} answered ${new URL(url).pathname} with something that is not JSON; check the API URL (${base}).`,
+            { status: response.status },
+          );
         }
       }
       if (response.ok && options.cache && responseHeaders['etag']) {
         const kept: Record<string, string> = {};
-        for (const name of REPLAYED_HEADERS) if (responseHeaders[name] !== undefined) kept[name] = responseHeaders[name]!;
+        for (const name of REPLAYED_HEADERS)
+          if (responseHeaders[name] !== undefined) kept[name] = responseHeaders[name]!;
         options.cache.set(key, { etag: responseHeaders['etag']!, body, headers: kept });
       }
       return { status: response.status, body, headers: responseHeaders, fromCache: false };
@@ -177,19 +227,41 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
   const fail = (url: string, status: number, body: unknown): never => {
     const path = new URL(url).pathname;
     const detail = errorMessage(body);
-    throw new ForgeError(options.host, `${options.forgeName} answered ${status} for ${path}${detail ? ` (${detail})` : ''}.`, { status });
+    throw new ForgeError(
+      options.host,
+      `${options.forgeName} answered ${status} for ${path}${detail ? ` (${detail})` : ''}.`,
+      { status },
+    );
   };
 
   const http: ForgeHttp = {
-    async getJson<T>(path: string, opts: { query?: Record<string, string | number | undefined>; notFound?: 'repo' | 'missing' } = {}) {
+    async getJson<T>(
+      path: string,
+      opts: {
+        query?: Record<string, string | number | undefined>;
+        notFound?: 'repo' | 'missing';
+      } = {},
+    ) {
       const url = buildUrl(path, opts.query);
       const response = await request(url, 'json');
-      if (response.status === 404 || ((response.status === 401 || response.status === 403) && opts.notFound === 'missing')) {
+      if (
+        response.status === 404 ||
+        ((response.status === 401 || response.status === 403) && opts.notFound === 'missing')
+      ) {
         if (opts.notFound === 'missing') return undefined;
-        throw new RepoNotFoundError(options.host, `not found on ${options.forgeName} (404): the repository does not exist or is private. Check the URL in the catalog; ${options.tokenHint}`, { status: 404 });
+        throw new RepoNotFoundError(
+          options.host,
+          `not found on ${options.forgeName} (404): the repository does not exist or is private. Check the URL in the catalog; ${options.tokenHint}`,
+          { status: 404 },
+        );
       }
       if (response.status >= 400) fail(url, response.status, response.body);
-      return { status: response.status, data: response.body as T, headers: response.headers, fromCache: response.fromCache };
+      return {
+        status: response.status,
+        data: response.body as T,
+        headers: response.headers,
+        fromCache: response.fromCache,
+      };
     },
     async getText(path, query) {
       const url = buildUrl(path, query);
@@ -198,18 +270,32 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
       if (response.status >= 400) fail(url, response.status, response.body);
       return String(response.body);
     },
-    async getAllPages<T>(path: string, query: Record<string, string | number | undefined> = {}, maxPages = 10) {
+    async getAllPages<T>(
+      path: string,
+      query: Record<string, string | number | undefined> = {},
+      maxPages = 10,
+    ) {
       const items: T[] = [];
       let url: string | undefined = buildUrl(path, query);
       let total: number | undefined;
       for (let page = 0; url && page < maxPages; page++) {
         const response = await request(url, 'json');
-        if (response.status === 404) throw new RepoNotFoundError(options.host, `not found on ${options.forgeName} (404): ${new URL(url).pathname}.`, { status: 404 });
+        if (response.status === 404)
+          throw new RepoNotFoundError(
+            options.host,
+            `not found on ${options.forgeName} (404): ${new URL(url).pathname}.`,
+            { status: 404 },
+          );
         if (response.status >= 400) fail(url, response.status, response.body);
-        if (!Array.isArray(response.body)) throw new ForgeError(options.host, `${options.forgeName} answered ${new URL(url).pathname} with something that is not a list.`);
+        if (!Array.isArray(response.body))
+          throw new ForgeError(
+            options.host,
+            `${options.forgeName} answered ${new URL(url).pathname} with something that is not a list.`,
+          );
         items.push(...(response.body as T[]));
         const totalHeader = response.headers['x-total'] ?? response.headers['x-total-count'];
-        if (totalHeader !== undefined && Number.isFinite(Number(totalHeader))) total = Number(totalHeader);
+        if (totalHeader !== undefined && Number.isFinite(Number(totalHeader)))
+          total = Number(totalHeader);
         const next = nextLink(response.headers['link']);
         if (next) url = buildUrl(next);
         else if (response.headers['x-next-page']) {

@@ -23,7 +23,8 @@ export function createPagureForge(options: { http: ForgeHttp; host: string }): F
   const projects = new Map<string, ReturnType<typeof http.getJson<PagureProject>>>();
   /** Read a project once per sync: facts and owners come from the same answer. */
   const project = (path: string) => {
-    if (!projects.has(path)) projects.set(path, http.getJson<PagureProject>(`/${path}`, { notFound: 'repo' }));
+    if (!projects.has(path))
+      projects.set(path, http.getJson<PagureProject>(`/${path}`, { notFound: 'repo' }));
     return projects.get(path)!;
   };
   return {
@@ -38,8 +39,16 @@ export function createPagureForge(options: { http: ForgeHttp; host: string }): F
       const response = await project(repo.path);
       const owners: ObservedOwner[] = [];
       for (const level of LEVELS) {
-        for (const user of response?.data.access_users?.[level] ?? []) owners.push({ handle: `fas:${user.toLowerCase()}`, sources: [{ kind: 'api', detail: `${level} (pagure access)` }] });
-        for (const group of response?.data.access_groups?.[level] ?? []) owners.push({ handle: `fas:@${group.toLowerCase()}`, sources: [{ kind: 'api', detail: `${level} group (pagure access)` }] });
+        for (const user of response?.data.access_users?.[level] ?? [])
+          owners.push({
+            handle: `fas:${user.toLowerCase()}`,
+            sources: [{ kind: 'api', detail: `${level} (pagure access)` }],
+          });
+        for (const group of response?.data.access_groups?.[level] ?? [])
+          owners.push({
+            handle: `fas:@${group.toLowerCase()}`,
+            sources: [{ kind: 'api', detail: `${level} group (pagure access)` }],
+          });
       }
       return mergeOwners(owners);
     },

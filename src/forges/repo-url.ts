@@ -63,7 +63,9 @@ export function parseRepoUrl(url: string, options: RepoUrlOptions = {}): RepoLoc
   try {
     parsed = new URL(url);
   } catch {
-    throw new RepoUrlError(`"${url}" is not a URL; write the repository's web address, e.g. "https://github.com/coreos/fedora-coreos-config".`);
+    throw new RepoUrlError(
+      `"${url}" is not a URL; write the repository's web address, e.g. "https://github.com/coreos/fedora-coreos-config".`,
+    );
   }
   const host = parsed.hostname.toLowerCase();
   const forge = forgeOfHost(host, options);
@@ -81,7 +83,19 @@ export function parseRepoUrl(url: string, options: RepoUrlOptions = {}): RepoLoc
     case 'pagure': {
       // pagure.io/<name>, pagure.io/<namespace>/<name>, pagure.io/fork/<user>/[<namespace>/]<name>,
       // followed by views such as /tree/, /blob/, /issues.
-      const views = new Set(['tree', 'blob', 'raw', 'issues', 'issue', 'commits', 'commit', 'pull-requests', 'releases', 'branches', 'tags']);
+      const views = new Set([
+        'tree',
+        'blob',
+        'raw',
+        'issues',
+        'issue',
+        'commits',
+        'commit',
+        'pull-requests',
+        'releases',
+        'branches',
+        'tags',
+      ]);
       const view = segments.findIndex((segment, index) => index > 0 && views.has(segment));
       if (view >= 0) segments = segments.slice(0, view);
       break;
@@ -93,9 +107,12 @@ export function parseRepoUrl(url: string, options: RepoUrlOptions = {}): RepoLoc
     case 'other':
       break;
   }
-  if (segments.length > 0) segments[segments.length - 1] = segments[segments.length - 1]!.replace(/\.git$/, '');
+  if (segments.length > 0)
+    segments[segments.length - 1] = segments[segments.length - 1]!.replace(/\.git$/, '');
   if (segments.length < (forge === 'pagure' ? 1 : 2)) {
-    throw new RepoUrlError(`"${url}" does not name a repository; write the full path, e.g. "https://${host}/<owner>/<repository>".`);
+    throw new RepoUrlError(
+      `"${url}" does not name a repository; write the full path, e.g. "https://${host}/<owner>/<repository>".`,
+    );
   }
   const path = segments.join('/');
   return {

@@ -47,7 +47,9 @@ const EVENT_ANNOTATION = 'pipelinesascode.tekton.dev/on-event';
 const BRANCH_ANNOTATION = 'pipelinesascode.tekton.dev/on-target-branch';
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function asString(value: unknown): string | undefined {
@@ -72,9 +74,17 @@ export function parseAnnotationList(value: string): string[] {
 export function parseCelTriggers(expression: string): { event?: string; branch?: string } {
   const collect = (name: string): string[] => {
     const values = new Set<string>();
-    for (const match of expression.matchAll(new RegExp(`\\b${name}\\s*==\\s*["']([^"']+)["']`, 'g'))) values.add(match[1]!);
-    for (const match of expression.matchAll(new RegExp(`["']([^"']+)["']\\s*==\\s*${name}\\b`, 'g'))) values.add(match[1]!);
-    for (const match of expression.matchAll(new RegExp(`\\b${name}\\s+in\\s*\\[([^\\]]*)\\]`, 'g'))) {
+    for (const match of expression.matchAll(
+      new RegExp(`\\b${name}\\s*==\\s*["']([^"']+)["']`, 'g'),
+    ))
+      values.add(match[1]!);
+    for (const match of expression.matchAll(
+      new RegExp(`["']([^"']+)["']\\s*==\\s*${name}\\b`, 'g'),
+    ))
+      values.add(match[1]!);
+    for (const match of expression.matchAll(
+      new RegExp(`\\b${name}\\s+in\\s*\\[([^\\]]*)\\]`, 'g'),
+    )) {
       for (const item of parseAnnotationList(match[1]!)) values.add(item);
     }
     return [...values];
@@ -97,7 +107,10 @@ function paramValue(params: unknown, name: string): unknown {
 }
 
 /** Parse the PipelineRuns of one .tekton/ file (several YAML documents allowed); other kinds are skipped. */
-export function parseTektonFile(file: string, text: string): { pipelines: PipelineRunInfo[]; problems: string[] } {
+export function parseTektonFile(
+  file: string,
+  text: string,
+): { pipelines: PipelineRunInfo[]; problems: string[] } {
   const pipelines: PipelineRunInfo[] = [];
   const problems: string[] = [];
   for (const document of parseAllDocuments(text)) {
@@ -106,7 +119,12 @@ export function parseTektonFile(file: string, text: string): { pipelines: Pipeli
       continue;
     }
     const resource = asRecord(document.toJS());
-    if (!resource || resource['kind'] !== 'PipelineRun' || !String(resource['apiVersion'] ?? '').startsWith('tekton.dev/')) continue;
+    if (
+      !resource ||
+      resource['kind'] !== 'PipelineRun' ||
+      !String(resource['apiVersion'] ?? '').startsWith('tekton.dev/')
+    )
+      continue;
     const metadata = asRecord(resource['metadata']) ?? {};
     const labels = asRecord(metadata['labels']) ?? {};
     const annotations = asRecord(metadata['annotations']) ?? {};
@@ -134,8 +152,15 @@ export function parseTektonFile(file: string, text: string): { pipelines: Pipeli
     const outputImage = asString(paramValue(spec['params'], 'output-image'));
     if (outputImage) info.outputImage = outputImage;
     const platforms = paramValue(spec['params'], 'build-platforms');
-    if (Array.isArray(platforms)) info.platforms = platforms.filter((value): value is string => typeof value === 'string').sort();
-    else if (typeof platforms === 'string') info.platforms = platforms.split(/[\s,]+/).filter(Boolean).sort();
+    if (Array.isArray(platforms))
+      info.platforms = platforms
+        .filter((value): value is string => typeof value === 'string')
+        .sort();
+    else if (typeof platforms === 'string')
+      info.platforms = platforms
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .sort();
     pipelines.push(info);
   }
   return { pipelines, problems };
@@ -172,13 +197,21 @@ const KONFLUX_INTERMEDIATE = /^quay\.io\/konflux-fedora\/[^/]+\/([^/]+)$/;
  * linked, since the match is ambiguous.
  * Pull-request PipelineRuns build test images only and are never linked.
  */
-export function linkPipelineToImages(pipeline: PipelineRunInfo, candidates: readonly CandidateImage[], repoSubprojects: readonly string[]): ImageLink[] {
+export function linkPipelineToImages(
+  pipeline: PipelineRunInfo,
+  candidates: readonly CandidateImage[],
+  repoSubprojects: readonly string[],
+): ImageLink[] {
   if (pipeline.event !== undefined && !pipeline.event.split(', ').includes('push')) return [];
   const links = new Map<string, ImageLinkRule>();
   const output = pipeline.outputImage ? outputRepository(pipeline.outputImage) : undefined;
   if (output) {
     for (const image of candidates) {
-      if (image.ref.toLowerCase() === output || image.mirrors.some((mirror) => mirror.toLowerCase() === output)) links.set(image.ref, 'output-image');
+      if (
+        image.ref.toLowerCase() === output ||
+        image.mirrors.some((mirror) => mirror.toLowerCase() === output)
+      )
+        links.set(image.ref, 'output-image');
     }
   }
   if (links.size > 0) return [...links].map(([image, rule]) => ({ image, rule }));
@@ -189,7 +222,8 @@ export function linkPipelineToImages(pipeline: PipelineRunInfo, candidates: read
   };
   const component = pipeline.component?.toLowerCase();
   if (component) {
-    for (const image of unambiguous(own.filter((image) => lastSegment(image.ref) === component))) links.set(image.ref, 'component-name');
+    for (const image of unambiguous(own.filter((image) => lastSegment(image.ref) === component)))
+      links.set(image.ref, 'component-name');
   }
   const intermediate = output ? KONFLUX_INTERMEDIATE.exec(output)?.[1] : undefined;
   if (intermediate && links.size === 0) {
@@ -198,7 +232,8 @@ export function linkPipelineToImages(pipeline: PipelineRunInfo, candidates: read
       const suffix = `-${pipeline.branch.toLowerCase()}`;
       if (intermediate.endsWith(suffix)) names.add(intermediate.slice(0, -suffix.length));
     }
-    for (const image of unambiguous(own.filter((image) => names.has(lastSegment(image.ref))))) links.set(image.ref, 'konflux-intermediate');
+    for (const image of unambiguous(own.filter((image) => names.has(lastSegment(image.ref)))))
+      links.set(image.ref, 'konflux-intermediate');
   }
   return [...links]
     .map(([image, rule]) => ({ image, rule }))

@@ -26,10 +26,22 @@ export interface FixtureRepo {
   /** Newest first. */
   commits?: { sha: string; date: string; message?: string; author?: string }[];
   /** Newest first. */
-  releases?: { tag: string; name?: string; publishedAt: string; prerelease?: boolean; draft?: boolean }[];
+  releases?: {
+    tag: string;
+    name?: string;
+    publishedAt: string;
+    prerelease?: boolean;
+    draft?: boolean;
+  }[];
   /** Newest first. */
   tags?: { name: string; sha: string; date?: string }[];
-  issues?: { number: number; title: string; labels: string[]; pullRequest?: boolean; state?: 'open' | 'closed' }[];
+  issues?: {
+    number: number;
+    title: string;
+    labels: string[];
+    pullRequest?: boolean;
+    state?: 'open' | 'closed';
+  }[];
   /** Files of the default branch by path. */
   files?: Record<string, string>;
   /** GitLab project members (members/all). */
@@ -81,7 +93,13 @@ export interface ForgeServer {
   close(): Promise<void>;
 }
 
-const BLOCKED_PORTS = new Set([1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
+const BLOCKED_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
+  103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
+  512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993,
+  995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668,
+  6669, 6679, 6697, 10080,
+]);
 
 const FIXED_DATE = '2024-01-15T10:00:00Z';
 
@@ -91,23 +109,42 @@ function etagOf(body: string, weak: boolean): string {
 }
 
 function base64Lines(text: string): string {
-  return (Buffer.from(text).toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n';
+  return (
+    (
+      Buffer.from(text)
+        .toString('base64')
+        .match(/.{1,60}/g) ?? []
+    ).join('\n') + '\n'
+  );
 }
 
 function blobSha(text: string): string {
-  return createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+  return createHash('sha1')
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest('hex');
 }
 
 /** Directory listing of a fixture's files: direct children of `dir` ("" for the root). */
-function listDir(files: Record<string, string>, dir: string): { name: string; path: string; type: 'file' | 'dir'; text?: string }[] | undefined {
+function listDir(
+  files: Record<string, string>,
+  dir: string,
+): { name: string; path: string; type: 'file' | 'dir'; text?: string }[] | undefined {
   const prefix = dir === '' ? '' : `${dir}/`;
-  const entries = new Map<string, { name: string; path: string; type: 'file' | 'dir'; text?: string }>();
+  const entries = new Map<
+    string,
+    { name: string; path: string; type: 'file' | 'dir'; text?: string }
+  >();
   for (const [path, text] of Object.entries(files)) {
     if (!path.startsWith(prefix)) continue;
     const rest = path.slice(prefix.length);
     const [name, ...deeper] = rest.split('/');
     if (!name) continue;
-    entries.set(name, deeper.length > 0 ? { name, path: `${prefix}${name}`, type: 'dir' } : { name, path, type: 'file', text });
+    entries.set(
+      name,
+      deeper.length > 0
+        ? { name, path: `${prefix}${name}`, type: 'dir' }
+        : { name, path, type: 'file', text },
+    );
   }
   if (dir !== '' && entries.size === 0) return undefined;
   return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -123,7 +160,10 @@ interface Answer {
 }
 
 /** Start the forge server on a random free port of 127.0.0.1. */
-export async function startForgeServer(repos: FixtureRepo[], options: { maxPageSize?: number } = {}): Promise<ForgeServer> {
+export async function startForgeServer(
+  repos: FixtureRepo[],
+  options: { maxPageSize?: number } = {},
+): Promise<ForgeServer> {
   const requests: RecordedRequest[] = [];
   const limits = new Map<FixtureForge, RateLimitPlan & { until: number }>();
   const remaining = new Map<FixtureForge, number>();
@@ -150,20 +190,42 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
     close: async () => {},
   };
 
-  const find = (forge: FixtureForge, path: string) => repos.find((repo) => repo.forge === forge && repo.path.toLowerCase() === path.toLowerCase() && !repo.private);
+  const find = (forge: FixtureForge, path: string) =>
+    repos.find(
+      (repo) =>
+        repo.forge === forge && repo.path.toLowerCase() === path.toLowerCase() && !repo.private,
+    );
 
   const paged = (items: unknown[], url: URL, style: FixtureForge): Answer => {
     const sizeParam = style === 'forgejo' ? 'limit' : 'per_page';
     const defaultSize = style === 'github' ? 30 : 20;
-    const perPage = Math.min(Number(url.searchParams.get(sizeParam) ?? defaultSize) || defaultSize, state.maxPageSize);
+    const perPage = Math.min(
+      Number(url.searchParams.get(sizeParam) ?? defaultSize) || defaultSize,
+      state.maxPageSize,
+    );
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
     return { status: 200, page: { items, perPage, page, style } };
   };
 
   const github = (segments: string[], url: URL): Answer => {
-    if (segments[0] !== 'repos' || segments.length < 3) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
+    if (segments[0] !== 'repos' || segments.length < 3)
+      return {
+        status: 404,
+        body: {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/rest',
+          status: '404',
+        },
+      };
     const repo = find('github', `${segments[1]}/${segments[2]}`);
-    const notFound: Answer = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/repos#get-a-repository', status: '404' } };
+    const notFound: Answer = {
+      status: 404,
+      body: {
+        message: 'Not Found',
+        documentation_url: 'https://docs.github.com/rest/repos/repos#get-a-repository',
+        status: '404',
+      },
+    };
     if (!repo) return notFound;
     const [owner, name] = repo.path.split('/') as [string, string];
     const htmlUrl = `https://github.com/${repo.path}`;
@@ -181,7 +243,12 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
             name,
             full_name: repo.path,
             private: false,
-            owner: { login: owner, id: 2000, type: 'Organization', html_url: `https://github.com/${owner}` },
+            owner: {
+              login: owner,
+              id: 2000,
+              type: 'Organization',
+              html_url: `https://github.com/${owner}`,
+            },
             html_url: htmlUrl,
             description: repo.description ?? null,
             fork: false,
@@ -198,8 +265,18 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
             forks_count: 3,
             archived: repo.archived ?? false,
             disabled: false,
-            open_issues_count: repo.openIssues ?? (repo.issues ?? []).filter((issue) => (issue.state ?? 'open') === 'open').length,
-            license: repo.license ? { key: repo.license.spdx.toLowerCase(), name: repo.license.name, spdx_id: repo.license.spdx, url: `https://api.github.com/licenses/${repo.license.spdx.toLowerCase()}`, node_id: 'MDc6TGljZW5zZTE=' } : null,
+            open_issues_count:
+              repo.openIssues ??
+              (repo.issues ?? []).filter((issue) => (issue.state ?? 'open') === 'open').length,
+            license: repo.license
+              ? {
+                  key: repo.license.spdx.toLowerCase(),
+                  name: repo.license.name,
+                  spdx_id: repo.license.spdx,
+                  url: `https://api.github.com/licenses/${repo.license.spdx.toLowerCase()}`,
+                  node_id: 'MDc6TGljZW5zZTE=',
+                }
+              : null,
             topics: [],
             visibility: 'public',
             default_branch: branch,
@@ -207,14 +284,24 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
         };
       case 'commits': {
         const sha = url.searchParams.get('sha');
-        if (sha && sha !== branch && !(repo.commits ?? []).some((commit) => commit.sha === sha)) return { status: 404, body: { message: 'No commit found for SHA: ' + sha } };
-        if ((repo.commits ?? []).length === 0) return { status: 409, body: { message: 'Git Repository is empty.' } };
+        if (sha && sha !== branch && !(repo.commits ?? []).some((commit) => commit.sha === sha))
+          return { status: 404, body: { message: 'No commit found for SHA: ' + sha } };
+        if ((repo.commits ?? []).length === 0)
+          return { status: 409, body: { message: 'Git Repository is empty.' } };
         const items = (repo.commits ?? []).map((commit) => ({
           sha: commit.sha,
           node_id: 'C_' + commit.sha.slice(0, 8),
           commit: {
-            author: { name: commit.author ?? 'Fixture Author', email: 'author@example.org', date: commit.date },
-            committer: { name: commit.author ?? 'Fixture Author', email: 'author@example.org', date: commit.date },
+            author: {
+              name: commit.author ?? 'Fixture Author',
+              email: 'author@example.org',
+              date: commit.date,
+            },
+            committer: {
+              name: commit.author ?? 'Fixture Author',
+              email: 'author@example.org',
+              date: commit.date,
+            },
             message: commit.message ?? 'Update',
             tree: { sha: commit.sha, url: `${apiRepo}/git/trees/${commit.sha}` },
             url: `${apiRepo}/git/commits/${commit.sha}`,
@@ -257,7 +344,10 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
         return paged(items, url, 'github');
       }
       case 'issues': {
-        const wanted = (url.searchParams.get('labels') ?? '').split(',').map((label) => label.trim()).filter(Boolean);
+        const wanted = (url.searchParams.get('labels') ?? '')
+          .split(',')
+          .map((label) => label.trim())
+          .filter(Boolean);
         const state = url.searchParams.get('state') ?? 'open';
         const items = (repo.issues ?? [])
           .filter((issue) => state === 'all' || (issue.state ?? 'open') === state)
@@ -270,19 +360,36 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
             number: issue.number,
             title: issue.title,
             state: issue.state ?? 'open',
-            labels: issue.labels.map((label, index) => ({ id: 700 + index, name: label, color: '7057ff', default: label === 'good first issue', description: null })),
+            labels: issue.labels.map((label, index) => ({
+              id: 700 + index,
+              name: label,
+              color: '7057ff',
+              default: label === 'good first issue',
+              description: null,
+            })),
             user: { login: 'reporter', id: 4000 },
             comments: 0,
             created_at: FIXED_DATE,
             updated_at: FIXED_DATE,
-            ...(issue.pullRequest ? { pull_request: { url: `${apiRepo}/pulls/${issue.number}`, html_url: `${htmlUrl}/pull/${issue.number}` } } : {}),
+            ...(issue.pullRequest
+              ? {
+                  pull_request: {
+                    url: `${apiRepo}/pulls/${issue.number}`,
+                    html_url: `${htmlUrl}/pull/${issue.number}`,
+                  },
+                }
+              : {}),
           }));
         return paged(items, url, 'github');
       }
       case 'contents': {
         const path = rest.slice(1).join('/');
         const ref = url.searchParams.get('ref');
-        if (ref && ref !== branch) return { status: 404, body: { message: `No commit found for the ref ${ref}`, status: '404' } };
+        if (ref && ref !== branch)
+          return {
+            status: 404,
+            body: { message: `No commit found for the ref ${ref}`, status: '404' },
+          };
         const entry = (kind: 'file' | 'dir', entryPath: string, text?: string) => ({
           name: entryPath.split('/').pop(),
           path: entryPath,
@@ -291,14 +398,34 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
           url: `${apiRepo}/contents/${entryPath}?ref=${branch}`,
           html_url: `${htmlUrl}/${kind === 'file' ? 'blob' : 'tree'}/${branch}/${entryPath}`,
           git_url: `${apiRepo}/git/${kind === 'file' ? 'blobs' : 'trees'}/${text === undefined ? blobSha(entryPath) : blobSha(text)}`,
-          download_url: kind === 'file' ? `https://raw.githubusercontent.com/${repo.path}/${branch}/${entryPath}` : null,
+          download_url:
+            kind === 'file'
+              ? `https://raw.githubusercontent.com/${repo.path}/${branch}/${entryPath}`
+              : null,
           type: kind,
-          _links: { self: `${apiRepo}/contents/${entryPath}?ref=${branch}`, git: null, html: `${htmlUrl}/blob/${branch}/${entryPath}` },
+          _links: {
+            self: `${apiRepo}/contents/${entryPath}?ref=${branch}`,
+            git: null,
+            html: `${htmlUrl}/blob/${branch}/${entryPath}`,
+          },
         });
         const text = files[path];
-        if (text !== undefined) return { status: 200, body: { ...entry('file', path, text), content: base64Lines(text), encoding: 'base64' } };
+        if (text !== undefined)
+          return {
+            status: 200,
+            body: { ...entry('file', path, text), content: base64Lines(text), encoding: 'base64' },
+          };
         const listing = listDir(files, path);
-        if (!listing) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' } };
+        if (!listing)
+          return {
+            status: 404,
+            body: {
+              message: 'Not Found',
+              documentation_url:
+                'https://docs.github.com/rest/repos/contents#get-repository-content',
+              status: '404',
+            },
+          };
         return { status: 200, body: listing.map((item) => entry(item.type, item.path, item.text)) };
       }
       default:
@@ -307,7 +434,8 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
   };
 
   const gitlab = (segments: string[], url: URL): Answer => {
-    if (segments[0] !== 'projects' || segments.length < 2) return { status: 404, body: { error: '404 Not Found' } };
+    if (segments[0] !== 'projects' || segments.length < 2)
+      return { status: 404, body: { error: '404 Not Found' } };
     const repo = find('gitlab', segments[1]!);
     if (!repo) return { status: 404, body: { message: '404 Project Not Found' } };
     const webUrl = `https://gitlab.com/${repo.path}`;
@@ -340,11 +468,24 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
           visibility: 'public',
           archived: repo.archived ?? false,
           issues_enabled: true,
-          open_issues_count: repo.openIssues ?? (repo.issues ?? []).filter((issue) => (issue.state ?? 'open') === 'open' && !issue.pullRequest).length,
+          open_issues_count:
+            repo.openIssues ??
+            (repo.issues ?? []).filter(
+              (issue) => (issue.state ?? 'open') === 'open' && !issue.pullRequest,
+            ).length,
           ...(url.searchParams.get('license') === 'true'
             ? {
                 license_url: repo.license ? `${webUrl}/-/blob/${branch}/LICENSE` : null,
-                license: repo.license ? { key: repo.license.spdx.toLowerCase(), name: repo.license.name, nickname: null, html_url: 'https://choosealicense.com/licenses/' + repo.license.spdx.toLowerCase(), source_url: null } : null,
+                license: repo.license
+                  ? {
+                      key: repo.license.spdx.toLowerCase(),
+                      name: repo.license.name,
+                      nickname: null,
+                      html_url:
+                        'https://choosealicense.com/licenses/' + repo.license.spdx.toLowerCase(),
+                      source_url: null,
+                    }
+                  : null,
               }
             : {}),
         },
@@ -388,18 +529,30 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
         name: tag.name,
         message: '',
         target: tag.sha,
-        commit: { id: tag.sha, short_id: tag.sha.slice(0, 8), committed_date: tag.date ?? FIXED_DATE, title: 'Release' },
+        commit: {
+          id: tag.sha,
+          short_id: tag.sha.slice(0, 8),
+          committed_date: tag.date ?? FIXED_DATE,
+          title: 'Release',
+        },
         release: null,
         protected: false,
       }));
       return paged(items, url, 'gitlab');
     }
     if (route === 'issues') {
-      const wanted = (url.searchParams.get('labels') ?? '').split(',').map((label) => label.trim()).filter(Boolean);
+      const wanted = (url.searchParams.get('labels') ?? '')
+        .split(',')
+        .map((label) => label.trim())
+        .filter(Boolean);
       const state = url.searchParams.get('state') ?? 'all';
       const items = (repo.issues ?? [])
         .filter((issue) => !issue.pullRequest)
-        .filter((issue) => state === 'all' || (state === 'opened' ? (issue.state ?? 'open') === 'open' : issue.state === 'closed'))
+        .filter(
+          (issue) =>
+            state === 'all' ||
+            (state === 'opened' ? (issue.state ?? 'open') === 'open' : issue.state === 'closed'),
+        )
         .filter((issue) => wanted.every((label) => issue.labels.includes(label)))
         .sort((a, b) => b.number - a.number)
         .map((issue) => ({
@@ -422,13 +575,27 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
       if (ref && ref !== branch) return { status: 404, body: { message: '404 Tree Not Found' } };
       const listing = listDir(files, url.searchParams.get('path') ?? '');
       if (!listing) return { status: 404, body: { message: '404 Tree Not Found' } };
-      const items = listing.map((item) => ({ id: item.text === undefined ? blobSha(item.path) : blobSha(item.text), name: item.name, type: item.type === 'dir' ? 'tree' : 'blob', path: item.path, mode: item.type === 'dir' ? '040000' : '100644' }));
+      const items = listing.map((item) => ({
+        id: item.text === undefined ? blobSha(item.path) : blobSha(item.text),
+        name: item.name,
+        type: item.type === 'dir' ? 'tree' : 'blob',
+        path: item.path,
+        mode: item.type === 'dir' ? '040000' : '100644',
+      }));
       return paged(items, url, 'gitlab');
     }
     if (rest[0] === 'repository' && rest[1] === 'files' && rest[3] === 'raw') {
       const text = files[rest[2]!];
       if (text === undefined) return { status: 404, body: { message: '404 File Not Found' } };
-      return { status: 200, text, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-gitlab-file-path': rest[2]!, 'x-gitlab-blob-id': blobSha(text) } };
+      return {
+        status: 200,
+        text,
+        headers: {
+          'content-type': 'text/plain; charset=utf-8',
+          'x-gitlab-file-path': rest[2]!,
+          'x-gitlab-blob-id': blobSha(text),
+        },
+      };
     }
     if (route === 'members/all') {
       const items = (repo.members ?? []).map((member, index) => ({
@@ -448,9 +615,18 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
   };
 
   const forgejo = (segments: string[], url: URL, auth: string | undefined): Answer => {
-    if (segments[0] !== 'repos' || segments.length < 3) return { status: 404, body: { message: 'The target couldn\'t be found.', errors: [] } };
+    if (segments[0] !== 'repos' || segments.length < 3)
+      return { status: 404, body: { message: "The target couldn't be found.", errors: [] } };
     const repo = find('forgejo', `${segments[1]}/${segments[2]}`);
-    if (!repo) return { status: 404, body: { message: 'The target couldn\'t be found.', url: `${baseUrl}/forgejo/api/swagger`, errors: [] } };
+    if (!repo)
+      return {
+        status: 404,
+        body: {
+          message: "The target couldn't be found.",
+          url: `${baseUrl}/forgejo/api/swagger`,
+          errors: [],
+        },
+      };
     const [owner, name] = repo.path.split('/') as [string, string];
     const htmlUrl = `https://forge.fedoraproject.org/${repo.path}`;
     const apiRepo = `${baseUrl}/forgejo/api/v1/repos/${repo.path}`;
@@ -463,7 +639,14 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
           status: 200,
           body: {
             id: 3000 + repos.indexOf(repo),
-            owner: { id: 10, login: owner, full_name: owner, email: '', avatar_url: '', username: owner },
+            owner: {
+              id: 10,
+              login: owner,
+              full_name: owner,
+              email: '',
+              avatar_url: '',
+              username: owner,
+            },
             name,
             full_name: repo.path,
             description: repo.description ?? '',
@@ -482,7 +665,11 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
             stars_count: 1,
             forks_count: 0,
             watchers_count: 2,
-            open_issues_count: repo.openIssues ?? (repo.issues ?? []).filter((issue) => (issue.state ?? 'open') === 'open' && !issue.pullRequest).length,
+            open_issues_count:
+              repo.openIssues ??
+              (repo.issues ?? []).filter(
+                (issue) => (issue.state ?? 'open') === 'open' && !issue.pullRequest,
+              ).length,
             open_pr_counter: 0,
             release_counter: (repo.releases ?? []).length,
             default_branch: branch,
@@ -503,10 +690,22 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
           html_url: `${htmlUrl}/commit/${commit.sha}`,
           commit: {
             url: `${apiRepo}/git/commits/${commit.sha}`,
-            author: { name: commit.author ?? 'Fixture Author', email: 'author@example.org', date: commit.date },
-            committer: { name: commit.author ?? 'Fixture Author', email: 'author@example.org', date: commit.date },
+            author: {
+              name: commit.author ?? 'Fixture Author',
+              email: 'author@example.org',
+              date: commit.date,
+            },
+            committer: {
+              name: commit.author ?? 'Fixture Author',
+              email: 'author@example.org',
+              date: commit.date,
+            },
             message: commit.message ?? 'Update',
-            tree: { url: `${apiRepo}/git/trees/${commit.sha}`, sha: commit.sha, created: commit.date },
+            tree: {
+              url: `${apiRepo}/git/trees/${commit.sha}`,
+              sha: commit.sha,
+              created: commit.date,
+            },
           },
           author: null,
           committer: null,
@@ -535,18 +734,36 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
         return paged(items, url, 'forgejo');
       }
       case 'tags': {
-        const items = (repo.tags ?? []).map((tag) => ({ name: tag.name, message: '', id: tag.sha, commit: { url: `${apiRepo}/git/commits/${tag.sha}`, sha: tag.sha, created: tag.date ?? FIXED_DATE }, zipball_url: '', tarball_url: '' }));
+        const items = (repo.tags ?? []).map((tag) => ({
+          name: tag.name,
+          message: '',
+          id: tag.sha,
+          commit: {
+            url: `${apiRepo}/git/commits/${tag.sha}`,
+            sha: tag.sha,
+            created: tag.date ?? FIXED_DATE,
+          },
+          zipball_url: '',
+          tarball_url: '',
+        }));
         return paged(items, url, 'forgejo');
       }
       case 'issues': {
-        const wanted = (url.searchParams.get('labels') ?? '').split(',').map((label) => label.trim()).filter(Boolean);
+        const wanted = (url.searchParams.get('labels') ?? '')
+          .split(',')
+          .map((label) => label.trim())
+          .filter(Boolean);
         const state = url.searchParams.get('state') ?? 'open';
         const type = url.searchParams.get('type');
         const items = (repo.issues ?? [])
-          .filter((issue) => (type === 'issues' ? !issue.pullRequest : type === 'pulls' ? issue.pullRequest : true))
+          .filter((issue) =>
+            type === 'issues' ? !issue.pullRequest : type === 'pulls' ? issue.pullRequest : true,
+          )
           .filter((issue) => state === 'all' || (issue.state ?? 'open') === state)
           // Forgejo returns issues having any of the listed labels.
-          .filter((issue) => wanted.length === 0 || wanted.some((label) => issue.labels.includes(label)))
+          .filter(
+            (issue) => wanted.length === 0 || wanted.some((label) => issue.labels.includes(label)),
+          )
           .sort((a, b) => b.number - a.number)
           .map((issue) => ({
             id: 6000 + issue.number,
@@ -556,7 +773,13 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
             user: { id: 2, login: 'reporter' },
             title: issue.title,
             body: '',
-            labels: issue.labels.map((label, index) => ({ id: 40 + index, name: label, color: '0075ca', description: '', exclusive: false })),
+            labels: issue.labels.map((label, index) => ({
+              id: 40 + index,
+              name: label,
+              color: '0075ca',
+              description: '',
+              exclusive: false,
+            })),
             state: issue.state ?? 'open',
             comments: 0,
             created_at: FIXED_DATE,
@@ -586,14 +809,45 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
           _links: { self: `${apiRepo}/contents/${entryPath}?ref=${branch}` },
         });
         const text = files[path];
-        if (text !== undefined) return { status: 200, body: { ...entry('file', path, text), encoding: 'base64', content: Buffer.from(text).toString('base64') } };
+        if (text !== undefined)
+          return {
+            status: 200,
+            body: {
+              ...entry('file', path, text),
+              encoding: 'base64',
+              content: Buffer.from(text).toString('base64'),
+            },
+          };
         const listing = listDir(files, path);
-        if (!listing) return { status: 404, body: { message: 'GetContentsOrList', url: `${baseUrl}/forgejo/api/swagger`, errors: [`object does not exist [id: , rel_path: ${path}]`] } };
+        if (!listing)
+          return {
+            status: 404,
+            body: {
+              message: 'GetContentsOrList',
+              url: `${baseUrl}/forgejo/api/swagger`,
+              errors: [`object does not exist [id: , rel_path: ${path}]`],
+            },
+          };
         return { status: 200, body: listing.map((item) => entry(item.type, item.path, item.text)) };
       }
       case 'collaborators':
-        if (!auth) return { status: 401, body: { message: 'token is required', url: `${baseUrl}/forgejo/api/swagger` } };
-        return paged((repo.collaborators ?? []).map((user, index) => ({ id: 50 + index, login: user.login, full_name: user.login, email: '', avatar_url: '', username: user.login })), url, 'forgejo');
+        if (!auth)
+          return {
+            status: 401,
+            body: { message: 'token is required', url: `${baseUrl}/forgejo/api/swagger` },
+          };
+        return paged(
+          (repo.collaborators ?? []).map((user, index) => ({
+            id: 50 + index,
+            login: user.login,
+            full_name: user.login,
+            email: '',
+            avatar_url: '',
+            username: user.login,
+          })),
+          url,
+          'forgejo',
+        );
       case 'teams':
         return {
           status: 200,
@@ -609,20 +863,34 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
           })),
         };
       default:
-        return { status: 404, body: { message: 'The target couldn\'t be found.', errors: [] } };
+        return { status: 404, body: { message: "The target couldn't be found.", errors: [] } };
     }
   };
 
   const pagure = (segments: string[]): Answer => {
     const repo = find('pagure', segments.join('/'));
-    if (!repo) return { status: 404, body: { error: 'Project not found', error_code: 'ENOPROJECT' } };
+    if (!repo)
+      return { status: 404, body: { error: 'Project not found', error_code: 'ENOPROJECT' } };
     const parts = repo.path.split('/');
     const access = repo.access ?? {};
     return {
       status: 200,
       body: {
-        access_groups: { admin: [], collaborator: [], commit: [], ticket: [], ...(access.groups ?? {}) },
-        access_users: { admin: [], collaborator: [], commit: [], owner: [], ticket: [], ...(access.users ?? {}) },
+        access_groups: {
+          admin: [],
+          collaborator: [],
+          commit: [],
+          ticket: [],
+          ...(access.groups ?? {}),
+        },
+        access_users: {
+          admin: [],
+          collaborator: [],
+          commit: [],
+          owner: [],
+          ticket: [],
+          ...(access.users ?? {}),
+        },
         close_status: [],
         custom_keys: [],
         date_created: '1431549490',
@@ -638,7 +906,10 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
         priorities: {},
         tags: [],
         url_path: repo.path,
-        user: { fullname: access.users?.['owner']?.[0] ?? 'owner', name: access.users?.['owner']?.[0] ?? 'owner' },
+        user: {
+          fullname: access.users?.['owner']?.[0] ?? 'owner',
+          name: access.users?.['owner']?.[0] ?? 'owner',
+        },
       },
     };
   };
@@ -657,25 +928,62 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
     switch (forge) {
       case 'github':
         if (plan.secondary) {
-          return { status: plan.status ?? 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: String(plan.status ?? 403) }, headers: { 'retry-after': retryAfter } };
+          return {
+            status: plan.status ?? 403,
+            body: {
+              message:
+                'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+              documentation_url:
+                'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+              status: String(plan.status ?? 403),
+            },
+            headers: { 'retry-after': retryAfter },
+          };
         }
         return {
           status: plan.status ?? 403,
-          body: { message: 'API rate limit exceeded for 127.0.0.1. (But here\'s the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: String(plan.status ?? 403) },
-          headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset, 'x-ratelimit-used': '60', 'x-ratelimit-resource': 'core' },
+          body: {
+            message:
+              "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)",
+            documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+            status: String(plan.status ?? 403),
+          },
+          headers: {
+            'x-ratelimit-limit': '60',
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset': reset,
+            'x-ratelimit-used': '60',
+            'x-ratelimit-resource': 'core',
+          },
         };
       case 'gitlab':
-        return { status: 429, text: 'Retry later\n', headers: { 'content-type': 'text/plain', 'ratelimit-limit': '2000', 'ratelimit-remaining': '0', 'ratelimit-reset': reset, 'ratelimit-name': 'throttle_unauthenticated_api', 'retry-after': retryAfter } };
+        return {
+          status: 429,
+          text: 'Retry later\n',
+          headers: {
+            'content-type': 'text/plain',
+            'ratelimit-limit': '2000',
+            'ratelimit-remaining': '0',
+            'ratelimit-reset': reset,
+            'ratelimit-name': 'throttle_unauthenticated_api',
+            'retry-after': retryAfter,
+          },
+        };
       case 'forgejo':
       case 'pagure':
-        return { status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': retryAfter } };
+        return {
+          status: 429,
+          body: { message: 'Too Many Requests' },
+          headers: { 'retry-after': retryAfter },
+        };
     }
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', baseUrl);
     const rawSegments = url.pathname.split('/').filter(Boolean);
-    const auth = (request.headers['authorization'] ?? request.headers['private-token']) as string | undefined;
+    const auth = (request.headers['authorization'] ?? request.headers['private-token']) as
+      string | undefined;
     const ifNoneMatch = request.headers['if-none-match'] as string | undefined;
     let forge: FixtureForge | 'unknown' = 'unknown';
     let segments: string[] = [];
@@ -688,7 +996,11 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
       forge = 'gitlab';
       segments = rawSegments.slice(3);
       prefix = '/gitlab/api/v4';
-    } else if (rawSegments[0] === 'forgejo' && rawSegments[1] === 'api' && rawSegments[2] === 'v1') {
+    } else if (
+      rawSegments[0] === 'forgejo' &&
+      rawSegments[1] === 'api' &&
+      rawSegments[2] === 'v1'
+    ) {
       forge = 'forgejo';
       segments = rawSegments.slice(3);
       prefix = '/forgejo/api/v1';
@@ -698,14 +1010,28 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
       prefix = '/pagure/api/0';
     }
     segments = segments.map((segment) => decodeURIComponent(segment));
-    const record: RecordedRequest = { forge, method: request.method ?? 'GET', path: url.pathname.slice(prefix.length) + url.search, status: 0 };
+    const record: RecordedRequest = {
+      forge,
+      method: request.method ?? 'GET',
+      path: url.pathname.slice(prefix.length) + url.search,
+      status: 0,
+    };
     if (ifNoneMatch) record.ifNoneMatch = ifNoneMatch;
     if (auth) record.auth = auth;
     requests.push(record);
 
     let answer: Answer;
     if (forge === 'unknown') answer = { status: 404, body: { message: 'Not Found' } };
-    else answer = limitAnswer(forge) ?? (forge === 'github' ? github(segments, url) : forge === 'gitlab' ? gitlab(segments, url) : forge === 'forgejo' ? forgejo(segments, url, auth) : pagure(segments));
+    else
+      answer =
+        limitAnswer(forge) ??
+        (forge === 'github'
+          ? github(segments, url)
+          : forge === 'gitlab'
+            ? gitlab(segments, url)
+            : forge === 'forgejo'
+              ? forgejo(segments, url, auth)
+              : pagure(segments));
 
     const headers: Record<string, string> = { ...(answer.headers ?? {}) };
     let body: string;
@@ -719,11 +1045,19 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
         return next.toString();
       };
       const links: string[] = [];
-      if (page < pages) links.push(`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`);
+      if (page < pages)
+        links.push(`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`);
       if (page > 1) links.push(`<${link(1)}>; rel="first"`, `<${link(page - 1)}>; rel="prev"`);
       if (links.length > 0) headers['link'] = links.join(', ');
       if (style === 'gitlab') {
-        Object.assign(headers, { 'x-page': String(page), 'x-per-page': String(perPage), 'x-next-page': page < pages ? String(page + 1) : '', 'x-prev-page': page > 1 ? String(page - 1) : '', 'x-total': String(items.length), 'x-total-pages': String(pages) });
+        Object.assign(headers, {
+          'x-page': String(page),
+          'x-per-page': String(perPage),
+          'x-next-page': page < pages ? String(page + 1) : '',
+          'x-prev-page': page > 1 ? String(page - 1) : '',
+          'x-total': String(items.length),
+          'x-total-pages': String(pages),
+        });
       }
       if (style === 'forgejo') headers['x-total-count'] = String(items.length);
       headers['content-type'] = 'application/json; charset=utf-8';
@@ -737,7 +1071,13 @@ export async function startForgeServer(repos: FixtureRepo[], options: { maxPageS
     if (forge === 'github' && answer.status !== 403 && answer.status !== 429) {
       const left = (remaining.get('github') ?? 60) - (ifNoneMatch && auth ? 0 : 1);
       remaining.set('github', Math.max(left, 0));
-      Object.assign(headers, { 'x-ratelimit-limit': auth ? '5000' : '60', 'x-ratelimit-remaining': String(Math.max(left, 0)), 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600), 'x-ratelimit-resource': 'core', 'x-github-request-id': `FIXTURE:${requests.length}` });
+      Object.assign(headers, {
+        'x-ratelimit-limit': auth ? '5000' : '60',
+        'x-ratelimit-remaining': String(Math.max(left, 0)),
+        'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600),
+        'x-ratelimit-resource': 'core',
+        'x-github-request-id': `FIXTURE:${requests.length}`,
+      });
     }
     if (answer.status === 200 && request.method === 'GET') {
       const etag = etagOf(body, forge === 'github');

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditOwnership } from '../../src/catalog/audit.ts';
 import { syncRepos, type SyncReposOptions } from '../../src/catalog/repos-sync.ts';
-import { ReposSnapshotSchema, type ReposSnapshot, type RepoSnapshot } from '../../src/catalog/snapshot-schema.ts';
+import {
+  ReposSnapshotSchema,
+  type ReposSnapshot,
+  type RepoSnapshot,
+} from '../../src/catalog/snapshot-schema.ts';
 import { createForgeRegistry, forgeConfigFromEnv } from '../../src/forges/config.ts';
 import { loadEtagCache, type EtagCache } from '../../src/forges/etag-cache.ts';
 import { startForgeServer, type ForgeServer } from '../helpers/forge-server.ts';
@@ -53,7 +57,15 @@ function env(overrides: Record<string, string | undefined> = {}) {
   };
 }
 
-async function sync(previous?: ReposSnapshot, options: { cache?: EtagCache; env?: Record<string, string | undefined>; sync?: Partial<SyncReposOptions>; waits?: number[] } = {}) {
+async function sync(
+  previous?: ReposSnapshot,
+  options: {
+    cache?: EtagCache;
+    env?: Record<string, string | undefined>;
+    sync?: Partial<SyncReposOptions>;
+    waits?: number[];
+  } = {},
+) {
   const cache = options.cache ?? (await loadEtagCache(join(dir, 'etags.json')));
   const forges = createForgeRegistry(forgeConfigFromEnv(options.env ?? env()), {
     cache,
@@ -65,7 +77,10 @@ async function sync(previous?: ReposSnapshot, options: { cache?: EtagCache; env?
   const snapshot = await syncRepos(smallCatalog(), previous, {
     forges,
     now: () => new Date('2026-11-28T02:00:00Z'),
-    log: { info: (message) => logs.push(`info: ${message}`), warn: (message) => logs.push(`warn: ${message}`) },
+    log: {
+      info: (message) => logs.push(`info: ${message}`),
+      warn: (message) => logs.push(`warn: ${message}`),
+    },
     ...options.sync,
   });
   await cache.save();
@@ -84,37 +99,84 @@ describe('syncRepos against a local forge server', () => {
     const bluefin = repo(snapshot, 'https://github.com/ublue-os/bluefin');
     expect(bluefin.status).toBe('live');
     expect(bluefin.owners).toEqual([
-      { handle: 'github:castrojo', sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 2, pattern: '*' }] },
-      { handle: 'github:m2giles', sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 2, pattern: '*' }] },
-      { handle: 'github:p5', sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 2, pattern: '*' }] },
-      { handle: 'github:tulilirockz', sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 2, pattern: '*' }] },
-      { handle: 'github:ublue-os/approver', sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 3, pattern: '/system_files/' }] },
+      {
+        handle: 'github:castrojo',
+        sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 2, pattern: '*' }],
+      },
+      {
+        handle: 'github:m2giles',
+        sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 2, pattern: '*' }],
+      },
+      {
+        handle: 'github:p5',
+        sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 2, pattern: '*' }],
+      },
+      {
+        handle: 'github:tulilirockz',
+        sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 2, pattern: '*' }],
+      },
+      {
+        handle: 'github:ublue-os/approver',
+        sources: [
+          { kind: 'codeowners', file: '.github/CODEOWNERS', line: 3, pattern: '/system_files/' },
+        ],
+      },
     ]);
   });
 
   it('reads repo facts, good first issues and owners from GitHub, GitLab, Forgejo and pagure', async () => {
     const { snapshot } = await sync();
     expect(repo(snapshot, 'https://github.com/ublue-os/bluefin').facts).toEqual({
-      description: 'The next generation Linux workstation, designed for reliability, performance, and sustainability.',
+      description:
+        'The next generation Linux workstation, designed for reliability, performance, and sustainability.',
       defaultBranch: 'main',
       lastCommitAt: '2026-11-20T12:00:00.000Z',
       archived: false,
       license: 'Apache-2.0',
-      latestRelease: { name: 'stable-20261124: Fedora 44', tag: 'stable-20261124', publishedAt: '2026-11-24T06:00:00.000Z', url: 'https://github.com/ublue-os/bluefin/releases/tag/stable-20261124' },
+      latestRelease: {
+        name: 'stable-20261124: Fedora 44',
+        tag: 'stable-20261124',
+        publishedAt: '2026-11-24T06:00:00.000Z',
+        url: 'https://github.com/ublue-os/bluefin/releases/tag/stable-20261124',
+      },
       openIssues: 4,
       goodFirstIssues: {
         count: 3,
         items: [
-          { title: 'Fix typo in README', url: 'https://github.com/ublue-os/bluefin/issues/103', labels: ['good first issue', 'help wanted'] },
-          { title: 'Add a just recipe for toolbox', url: 'https://github.com/ublue-os/bluefin/issues/102', labels: ['help wanted'] },
-          { title: 'Document brew setup', url: 'https://github.com/ublue-os/bluefin/issues/101', labels: ['documentation', 'good first issue'] },
+          {
+            title: 'Fix typo in README',
+            url: 'https://github.com/ublue-os/bluefin/issues/103',
+            labels: ['good first issue', 'help wanted'],
+          },
+          {
+            title: 'Add a just recipe for toolbox',
+            url: 'https://github.com/ublue-os/bluefin/issues/102',
+            labels: ['help wanted'],
+          },
+          {
+            title: 'Document brew setup',
+            url: 'https://github.com/ublue-os/bluefin/issues/101',
+            labels: ['documentation', 'good first issue'],
+          },
         ],
       },
     });
-    expect(repo(snapshot, 'https://github.com/ublue-os/main').facts?.latestRelease).toEqual({ name: 'v2.0', tag: 'v2.0', publishedAt: null, url: 'https://github.com/ublue-os/main/tree/v2.0' });
+    expect(repo(snapshot, 'https://github.com/ublue-os/main').facts?.latestRelease).toEqual({
+      name: 'v2.0',
+      tag: 'v2.0',
+      publishedAt: null,
+      url: 'https://github.com/ublue-os/main/tree/v2.0',
+    });
     const fcc = repo(snapshot, 'https://github.com/coreos/fedora-coreos-config');
     expect(fcc.facts?.defaultBranch).toBe('testing-devel');
-    expect(fcc.owners.map((owner) => [owner.handle, owner.sources[0]!.file, owner.sources[0]!.line, owner.sources[0]!.detail])).toEqual([
+    expect(
+      fcc.owners.map((owner) => [
+        owner.handle,
+        owner.sources[0]!.file,
+        owner.sources[0]!.line,
+        owner.sources[0]!.detail,
+      ]),
+    ).toEqual([
       ['github:dustymabe', 'OWNERS', 2, 'approver'],
       ['github:jlebon', 'OWNERS', 3, 'approver'],
       ['github:travier', 'OWNERS', 5, 'reviewer'],
@@ -122,15 +184,47 @@ describe('syncRepos against a local forge server', () => {
 
     const gitlab = repo(snapshot, 'https://gitlab.com/fedora/bootc/base-images');
     expect(gitlab.status).toBe('live');
-    expect(gitlab.facts).toMatchObject({ license: 'MIT License', defaultBranch: 'main', lastCommitAt: '2026-11-27T15:00:00.000Z', latestRelease: { tag: 'v44.0', url: 'https://gitlab.com/fedora/bootc/base-images/-/tags/v44.0' }, goodFirstIssues: { count: 1 } });
+    expect(gitlab.facts).toMatchObject({
+      license: 'MIT License',
+      defaultBranch: 'main',
+      lastCommitAt: '2026-11-27T15:00:00.000Z',
+      latestRelease: {
+        tag: 'v44.0',
+        url: 'https://gitlab.com/fedora/bootc/base-images/-/tags/v44.0',
+      },
+      goodFirstIssues: { count: 1 },
+    });
     expect(gitlab.owners).toEqual([
-      { handle: 'gitlab:jmarrero', sources: [{ kind: 'api', detail: 'maintainer (access level 40)' }] },
+      {
+        handle: 'gitlab:fedora',
+        sources: [{ kind: 'api', detail: 'group that holds the project' }],
+      },
+      {
+        handle: 'gitlab:fedora/bootc',
+        sources: [{ kind: 'api', detail: 'group that holds the project' }],
+      },
+      {
+        handle: 'gitlab:jmarrero',
+        sources: [{ kind: 'api', detail: 'maintainer (access level 40)' }],
+      },
       { handle: 'gitlab:walters', sources: [{ kind: 'api', detail: 'owner (access level 50)' }] },
     ]);
 
     const forgejo = repo(snapshot, 'https://forge.fedoraproject.org/atomic-desktops/tracker');
-    expect(forgejo.facts).toMatchObject({ description: 'Issue tracker for the Fedora Atomic Desktops SIG', latestRelease: null, goodFirstIssues: { count: 1, items: [{ url: 'https://forge.fedoraproject.org/atomic-desktops/tracker/issues/91' }] } });
-    expect(forgejo.owners.map((owner) => [owner.handle, owner.sources.map((source) => source.detail ?? `${source.file}:${source.line}`)])).toEqual([
+    expect(forgejo.facts).toMatchObject({
+      description: 'Issue tracker for the Fedora Atomic Desktops SIG',
+      latestRelease: null,
+      goodFirstIssues: {
+        count: 1,
+        items: [{ url: 'https://forge.fedoraproject.org/atomic-desktops/tracker/issues/91' }],
+      },
+    });
+    expect(
+      forgejo.owners.map((owner) => [
+        owner.handle,
+        owner.sources.map((source) => source.detail ?? `${source.file}:${source.line}`),
+      ]),
+    ).toEqual([
       ['forgejo:atomic-desktops/maintainers', ['team (admin)']],
       ['forgejo:travier', ['collaborator', 'MAINTAINERS:1']],
     ]);
@@ -157,11 +251,17 @@ describe('syncRepos against a local forge server', () => {
         component: 'fedora-bootc-44-standard',
         platforms: ['linux/amd64', 'linux/arm64', 'linux/ppc64le', 'linux/s390x'],
         images: ['quay.io/bootc-devel/fedora-bootc-44-standard'],
-        imageLinks: [{ image: 'quay.io/bootc-devel/fedora-bootc-44-standard', rule: 'component-name' }],
+        imageLinks: [
+          { image: 'quay.io/bootc-devel/fedora-bootc-44-standard', rule: 'component-name' },
+        ],
       }),
     ]);
     expect(repo(snapshot, 'https://github.com/coreos/fedora-coreos-config').pipelines).toEqual([
-      expect.objectContaining({ branch: 'testing-devel', images: ['quay.io/coreos-devel/fedora-coreos'], imageLinks: [{ image: 'quay.io/coreos-devel/fedora-coreos', rule: 'konflux-intermediate' }] }),
+      expect.objectContaining({
+        branch: 'testing-devel',
+        images: ['quay.io/coreos-devel/fedora-coreos'],
+        imageLinks: [{ image: 'quay.io/coreos-devel/fedora-coreos', rule: 'konflux-intermediate' }],
+      }),
     ]);
   });
 
@@ -171,18 +271,28 @@ describe('syncRepos against a local forge server', () => {
     expect(server.requests.every((request) => request.ifNoneMatch === undefined)).toBe(true);
     server.clearRequests();
     // A new process: the cache comes back from the file the first sync saved.
-    const second = await sync(first.snapshot, { cache: await loadEtagCache(join(dir, 'etags.json')) });
+    const second = await sync(first.snapshot, {
+      cache: await loadEtagCache(join(dir, 'etags.json')),
+    });
     const byForge = (forge: string) => server.requests.filter((request) => request.forge === forge);
     expect(server.requests.length).toBe(firstCount);
     for (const forge of ['github', 'gitlab', 'forgejo', 'pagure']) {
       expect(byForge(forge).length).toBeGreaterThan(0);
-      expect(byForge(forge).filter((request) => request.ifNoneMatch === undefined || request.status !== 304)).toEqual(
+      expect(
+        byForge(forge).filter(
+          (request) => request.ifNoneMatch === undefined || request.status !== 304,
+        ),
+      ).toEqual(
         // Only the repository that does not exist is asked again without an ETag.
-        forge === 'github' ? [expect.objectContaining({ path: '/repos/ublue-os/gone', status: 404 })] : [],
+        forge === 'github'
+          ? [expect.objectContaining({ path: '/repos/ublue-os/gone', status: 404 })]
+          : [],
       );
     }
     expect(second.forges.github.notModified).toBe(byForge('github').length - 1);
-    expect(logs).toContain(`info: GitHub: ${byForge('github').length} requests, ${byForge('github').length - 1} answered 304 Not Modified from the ETag cache.`);
+    expect(logs).toContain(
+      `info: GitHub: ${byForge('github').length} requests, ${byForge('github').length - 1} answered 304 Not Modified from the ETag cache.`,
+    );
     const strip = (snapshot: ReposSnapshot) => JSON.stringify({ ...snapshot, generatedAt: '' });
     expect(strip(second.snapshot)).toBe(strip(first.snapshot));
   });
@@ -191,9 +301,14 @@ describe('syncRepos against a local forge server', () => {
     const first = await sync();
     server.clearRequests();
     const bluefin = server.repos.find((item) => item.path === 'ublue-os/bluefin')!;
-    bluefin.commits!.unshift({ sha: 'ffff0000000000000000000000000000000000ff', date: '2026-11-28T01:00:00Z' });
+    bluefin.commits!.unshift({
+      sha: 'ffff0000000000000000000000000000000000ff',
+      date: '2026-11-28T01:00:00Z',
+    });
     const second = await sync(first.snapshot, { cache: first.cache });
-    expect(repo(second.snapshot, 'https://github.com/ublue-os/bluefin').facts?.lastCommitAt).toBe('2026-11-28T01:00:00.000Z');
+    expect(repo(second.snapshot, 'https://github.com/ublue-os/bluefin').facts?.lastCommitAt).toBe(
+      '2026-11-28T01:00:00.000Z',
+    );
     const fresh = server.requests.filter((request) => request.status === 200);
     expect(fresh.map((request) => `${request.forge} ${request.path}`)).toEqual([
       'github /repos/ublue-os/bluefin',
@@ -214,7 +329,9 @@ describe('syncRepos against a local forge server', () => {
       expect(item.facts).toEqual(before.facts);
       expect(item.owners).toEqual(before.owners);
       expect(item.fetchedAt).toBe(before.fetchedAt);
-      expect(item.error).toMatch(/^GitHub rate limit reached on github\.com; it resets at \d{4}-\d\d-\d\dT[\d:.]+Z \(in 60 min\)\. Skipping the remaining GitHub repositories; sync again after the reset\.$/);
+      expect(item.error).toMatch(
+        /^GitHub rate limit reached on github\.com; it resets at \d{4}-\d\d-\d\dT[\d:.]+Z \(in 60 min\)\. Skipping the remaining GitHub repositories; sync again after the reset\.$/,
+      );
     }
     // One refused request stopped GitHub; nothing else was asked of it.
     expect(server.requests.filter((request) => request.forge === 'github')).toHaveLength(1);
@@ -241,15 +358,21 @@ describe('syncRepos against a local forge server', () => {
     server.limit('gitlab', { count: 1, resetInSeconds: 1 });
     const waits: number[] = [];
     const { snapshot } = await sync(undefined, { waits });
-    expect(snapshot.repos.filter((item) => item.status !== 'live').map((item) => item.url)).toEqual(['https://github.com/ublue-os/gone']);
+    expect(snapshot.repos.filter((item) => item.status !== 'live').map((item) => item.url)).toEqual(
+      ['https://github.com/ublue-os/gone'],
+    );
     expect(waits).toHaveLength(1); // GitLab's wait goes through the injected sleep; GitHub's through the throttling plugin
-    expect(logs.some((line) => /warn: GitHub rate limit reached; waiting \d s for the reset/.test(line))).toBe(true);
+    expect(
+      logs.some((line) => /warn: GitHub rate limit reached; waiting \d s for the reset/.test(line)),
+    ).toBe(true);
   });
 
   it('stops GitHub on a secondary rate limit with a long Retry-After', async () => {
     server.limit('github', { count: Infinity, resetInSeconds: 600, secondary: true });
     const { snapshot } = await sync();
-    expect(repo(snapshot, 'https://github.com/ublue-os/main').error).toMatch(/^GitHub secondary rate limit reached on github\.com; it resets at .* \(in 10 min\)\./);
+    expect(repo(snapshot, 'https://github.com/ublue-os/main').error).toMatch(
+      /^GitHub secondary rate limit reached on github\.com; it resets at .* \(in 10 min\)\./,
+    );
     expect(repo(snapshot, 'https://gitlab.com/fedora/bootc/base-images').status).toBe('live');
   });
 
@@ -260,7 +383,8 @@ describe('syncRepos against a local forge server', () => {
       forge: 'github',
       status: 'unavailable',
       fetchedAt: null,
-      error: 'not found on GitHub (404): ublue-os/gone does not exist or is private. Check the URL in the catalog; the token may lack access to it.',
+      error:
+        'not found on GitHub (404): ublue-os/gone does not exist or is private. Check the URL in the catalog; the token may lack access to it.',
       facts: null,
       owners: [],
       pipelines: [],
@@ -271,9 +395,22 @@ describe('syncRepos against a local forge server', () => {
   it('follows pagination for issues and members', async () => {
     server.maxPageSize = 1;
     const { snapshot } = await sync();
-    expect(repo(snapshot, 'https://github.com/ublue-os/bluefin').facts?.goodFirstIssues.count).toBe(3);
-    expect(repo(snapshot, 'https://gitlab.com/fedora/bootc/base-images').owners.map((owner) => owner.handle)).toEqual(['gitlab:jmarrero', 'gitlab:walters']);
-    expect(server.requests.some((request) => request.forge === 'gitlab' && request.path.includes('members/all') && request.path.includes('page=2'))).toBe(true);
+    expect(repo(snapshot, 'https://github.com/ublue-os/bluefin').facts?.goodFirstIssues.count).toBe(
+      3,
+    );
+    expect(
+      repo(snapshot, 'https://gitlab.com/fedora/bootc/base-images').owners.map(
+        (owner) => owner.handle,
+      ),
+    ).toEqual(['gitlab:fedora', 'gitlab:fedora/bootc', 'gitlab:jmarrero', 'gitlab:walters']);
+    expect(
+      server.requests.some(
+        (request) =>
+          request.forge === 'gitlab' &&
+          request.path.includes('members/all') &&
+          request.path.includes('page=2'),
+      ),
+    ).toBe(true);
   });
 
   it('sends tokens to their own forge only, and never writes or logs them', async () => {
@@ -282,10 +419,19 @@ describe('syncRepos against a local forge server', () => {
     server.repos.find((item) => item.forge === 'gitlab')!.private = true;
     const { snapshot } = await sync(first.snapshot);
     const audit = auditOwnership(smallCatalog(), snapshot, new Date('2026-11-28T02:00:00Z'));
-    const written = [JSON.stringify(first.snapshot), JSON.stringify(snapshot), JSON.stringify(audit), await readFile(join(dir, 'etags.json'), 'utf8'), logs.join('\n')].join('\n');
+    const written = [
+      JSON.stringify(first.snapshot),
+      JSON.stringify(snapshot),
+      JSON.stringify(audit),
+      await readFile(join(dir, 'etags.json'), 'utf8'),
+      logs.join('\n'),
+    ].join('\n');
     expect(logs.length).toBeGreaterThan(3);
     for (const token of Object.values(TOKENS)) expect(written).not.toContain(token);
-    const auth = (forge: string) => new Set(server.requests.filter((request) => request.forge === forge).map((request) => request.auth));
+    const auth = (forge: string) =>
+      new Set(
+        server.requests.filter((request) => request.forge === forge).map((request) => request.auth),
+      );
     expect(auth('github')).toEqual(new Set([`token ${TOKENS.GITHUB_TOKEN}`]));
     expect(auth('gitlab')).toEqual(new Set([TOKENS.GITLAB_TOKEN]));
     expect(auth('forgejo')).toEqual(new Set([`token ${TOKENS.FORGEJO_TOKEN}`]));

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { ownerHandle, parseCodeowners, parseMaintainersFile, parseOwnersFile } from '../../../src/forges/codeowners.ts';
+import {
+  ownerHandle,
+  parseCodeowners,
+  parseMaintainersFile,
+  parseOwnersFile,
+} from '../../../src/forges/codeowners.ts';
 
 describe('parseCodeowners', () => {
   it('reads GitHub rules with their lines, skipping comments and blank lines', () => {
-    const file = parseCodeowners(['# Owners of everything', '', '*       @ublue-os/approver', '/build_files/ @castrojo @p5 # inline note', 'docs/*  docs@example.org'].join('\n'));
+    const file = parseCodeowners(
+      [
+        '# Owners of everything',
+        '',
+        '*       @ublue-os/approver',
+        '/build_files/ @castrojo @p5 # inline note',
+        'docs/*  docs@example.org',
+      ].join('\n'),
+    );
     expect(file.rules).toEqual([
       { pattern: '*', owners: ['@ublue-os/approver'], line: 3 },
       { pattern: '/build_files/', owners: ['@castrojo', '@p5'], line: 4 },
@@ -33,20 +46,42 @@ describe('parseCodeowners', () => {
     ].join('\n');
     const file = parseCodeowners(text);
     expect(file.sections).toEqual([
-      { name: 'Tekton pipelines', line: 3, optional: false, approvals: 2, defaultOwners: ['@walters', '@jlebon'] },
+      {
+        name: 'Tekton pipelines',
+        line: 3,
+        optional: false,
+        approvals: 2,
+        defaultOwners: ['@walters', '@jlebon'],
+      },
       { name: 'Documentation', line: 6, optional: true, defaultOwners: [] },
     ]);
     expect(file.rules).toEqual([
       { pattern: '*', owners: ['@fedora/bootc'], line: 1 },
-      { pattern: '.tekton/', owners: ['@walters', '@jlebon'], line: 4, section: 'Tekton pipelines', defaultOwners: true },
-      { pattern: '.tekton/*-iot-*.yaml', owners: ['@pwhalen'], line: 5, section: 'Tekton pipelines' },
+      {
+        pattern: '.tekton/',
+        owners: ['@walters', '@jlebon'],
+        line: 4,
+        section: 'Tekton pipelines',
+        defaultOwners: true,
+      },
+      {
+        pattern: '.tekton/*-iot-*.yaml',
+        owners: ['@pwhalen'],
+        line: 5,
+        section: 'Tekton pipelines',
+      },
       { pattern: 'docs/', owners: ['@docs-team'], line: 7, section: 'Documentation' },
       { pattern: 'README.md', owners: [], line: 8, section: 'Documentation' },
     ]);
   });
 
   it('reports tokens that are not owners, naming the line', () => {
-    expect(parseCodeowners('*.js alice @bob\n').problems).toEqual([{ line: 1, message: '"alice" is not an owner; write "@user", "@org/team" or an e-mail address.' }]);
+    expect(parseCodeowners('*.js alice @bob\n').problems).toEqual([
+      {
+        line: 1,
+        message: '"alice" is not an owner; write "@user", "@org/team" or an e-mail address.',
+      },
+    ]);
   });
 });
 
@@ -63,7 +98,15 @@ describe('ownerHandle', () => {
 
 describe('parseOwnersFile', () => {
   it('reads approvers and reviewers with their lines', () => {
-    const text = ['# See the OWNERS docs', 'approvers:', '  - cgwalters', '  - jmarrero', 'reviewers:', '- ckyrouac', 'emeritus_approvers: [old]'].join('\n');
+    const text = [
+      '# See the OWNERS docs',
+      'approvers:',
+      '  - cgwalters',
+      '  - jmarrero',
+      'reviewers:',
+      '- ckyrouac',
+      'emeritus_approvers: [old]',
+    ].join('\n');
     expect(parseOwnersFile(text)).toEqual({
       owners: [
         { owner: 'cgwalters', line: 3, detail: 'approver' },
@@ -77,7 +120,14 @@ describe('parseOwnersFile', () => {
 
 describe('parseMaintainersFile', () => {
   it('reads handles, or e-mail addresses where a line has no handle', () => {
-    const text = ['# Maintainers', '', '- Colin Walters <walters@verbum.org> (@cgwalters)', '| Jonathan Lebon | @jlebon | jlebon@redhat.com |', 'Dusty Mabe <dusty@dustymabe.com>', 'See https://example.org for more.'].join('\n');
+    const text = [
+      '# Maintainers',
+      '',
+      '- Colin Walters <walters@verbum.org> (@cgwalters)',
+      '| Jonathan Lebon | @jlebon | jlebon@redhat.com |',
+      'Dusty Mabe <dusty@dustymabe.com>',
+      'See https://example.org for more.',
+    ].join('\n');
     expect(parseMaintainersFile(text)).toEqual([
       { owner: '@cgwalters', line: 3 },
       { owner: '@jlebon', line: 4 },

@@ -4,11 +4,26 @@ import { parseRepoUrl, RepoUrlError } from '../../../src/forges/repo-url.ts';
 describe('parseRepoUrl', () => {
   it.each([
     ['https://github.com/ublue-os/bluefin', 'github', 'ublue-os', 'bluefin'],
-    ['https://github.com/coreos/fedora-coreos-config/tree/testing-devel/', 'github', 'coreos', 'fedora-coreos-config'],
+    [
+      'https://github.com/coreos/fedora-coreos-config/tree/testing-devel/',
+      'github',
+      'coreos',
+      'fedora-coreos-config',
+    ],
     ['https://gitlab.com/fedora/bootc/base-images', 'gitlab', 'fedora/bootc', 'base-images'],
-    ['https://gitlab.com/fedora/bootc/base-images/-/tree/main', 'gitlab', 'fedora/bootc', 'base-images'],
+    [
+      'https://gitlab.com/fedora/bootc/base-images/-/tree/main',
+      'gitlab',
+      'fedora/bootc',
+      'base-images',
+    ],
     ['https://gitlab.example.org/infra/tenants-config.git', 'gitlab', 'infra', 'tenants-config'],
-    ['https://forge.fedoraproject.org/atomic-desktops/tracker', 'forgejo', 'atomic-desktops', 'tracker'],
+    [
+      'https://forge.fedoraproject.org/atomic-desktops/tracker',
+      'forgejo',
+      'atomic-desktops',
+      'tracker',
+    ],
     ['https://codeberg.org/forgejo/forgejo/src/branch/forgejo', 'forgejo', 'forgejo', 'forgejo'],
     ['https://pagure.io/workstation-ostree-config', 'pagure', '', 'workstation-ostree-config'],
     ['https://pagure.io/fedora-iot/base-images/tree/main', 'pagure', 'fedora-iot', 'base-images'],
@@ -22,6 +37,8 @@ describe('parseRepoUrl', () => {
 
   it('says what to write when the URL names no repository', () => {
     expect(() => parseRepoUrl('https://github.com/ublue-os')).toThrow(RepoUrlError);
-    expect(() => parseRepoUrl('https://github.com/ublue-os')).toThrow('"https://github.com/ublue-os" does not name a repository; write the full path, e.g. "https://github.com/<owner>/<repository>".');
+    expect(() => parseRepoUrl('https://github.com/ublue-os')).toThrow(
+      '"https://github.com/ublue-os" does not name a repository; write the full path, e.g. "https://github.com/<owner>/<repository>".',
+    );
   });
 });

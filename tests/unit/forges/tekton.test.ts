@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { linkPipelineToImages, outputRepository, parseCelTriggers, parseTektonFile, type CandidateImage } from '../../../src/forges/tekton.ts';
+import {
+  linkPipelineToImages,
+  outputRepository,
+  parseCelTriggers,
+  parseTektonFile,
+  type CandidateImage,
+} from '../../../src/forges/tekton.ts';
 
 const BASE_IMAGES_PUSH = `apiVersion: tekton.dev/v1
 kind: PipelineRun
@@ -35,13 +41,24 @@ spec:
 
 describe('parseCelTriggers', () => {
   it('reads event and branch from a plain expression', () => {
-    expect(parseCelTriggers('event == "push" && target_branch == "main"')).toEqual({ event: 'push', branch: 'main' });
+    expect(parseCelTriggers('event == "push" && target_branch == "main"')).toEqual({
+      event: 'push',
+      branch: 'main',
+    });
   });
   it('reads a folded multi-line expression with pathChanged() calls', () => {
-    expect(parseCelTriggers('event == "push" && target_branch\n  == "testing-devel" && ! "./tests/***".pathChanged()')).toEqual({ event: 'push', branch: 'testing-devel' });
+    expect(
+      parseCelTriggers(
+        'event == "push" && target_branch\n  == "testing-devel" && ! "./tests/***".pathChanged()',
+      ),
+    ).toEqual({ event: 'push', branch: 'testing-devel' });
   });
   it('joins several branches and reads `in [...]` lists', () => {
-    expect(parseCelTriggers('event in ["pull_request"] && (target_branch == "main" || target_branch == "f44")')).toEqual({ event: 'pull_request', branch: 'main, f44' });
+    expect(
+      parseCelTriggers(
+        'event in ["pull_request"] && (target_branch == "main" || target_branch == "f44")',
+      ),
+    ).toEqual({ event: 'pull_request', branch: 'main, f44' });
   });
   it('returns nothing for an expression without equality tests', () => {
     expect(parseCelTriggers('"Containerfile".pathChanged()')).toEqual({});
@@ -50,7 +67,10 @@ describe('parseCelTriggers', () => {
 
 describe('parseTektonFile', () => {
   it('reads labels, the CEL trigger, output image and platforms of a base-images PipelineRun', () => {
-    const { pipelines, problems } = parseTektonFile('.tekton/fedora-bootc-44-standard-push.yaml', BASE_IMAGES_PUSH);
+    const { pipelines, problems } = parseTektonFile(
+      '.tekton/fedora-bootc-44-standard-push.yaml',
+      BASE_IMAGES_PUSH,
+    );
     expect(problems).toEqual([]);
     expect(pipelines).toEqual([
       {
@@ -86,11 +106,16 @@ metadata:
   name: not-a-pipeline
 `;
     const { pipelines } = parseTektonFile('.tekton/iot.yaml', text);
-    expect(pipelines.map((run) => [run.name, run.event, run.branch])).toEqual([['iot-on-pull-request', 'pull_request', 'main']]);
+    expect(pipelines.map((run) => [run.name, run.event, run.branch])).toEqual([
+      ['iot-on-pull-request', 'pull_request', 'main'],
+    ]);
   });
 
   it('reports a YAML error with the file name instead of throwing', () => {
-    const { pipelines, problems } = parseTektonFile('.tekton/broken.yaml', 'kind: PipelineRun\nmetadata: [unclosed\n');
+    const { pipelines, problems } = parseTektonFile(
+      '.tekton/broken.yaml',
+      'kind: PipelineRun\nmetadata: [unclosed\n',
+    );
     expect(pipelines).toEqual([]);
     expect(problems[0]).toMatch(/^\.tekton\/broken\.yaml: /);
   });
@@ -98,7 +123,9 @@ metadata:
 
 describe('outputRepository', () => {
   it('strips the tag, a {{revision}} placeholder and a digest', () => {
-    expect(outputRepository('quay.io/konflux-fedora/bootc-tenant/fedora-bootc-44-standard:{{revision}}')).toBe('quay.io/konflux-fedora/bootc-tenant/fedora-bootc-44-standard');
+    expect(
+      outputRepository('quay.io/konflux-fedora/bootc-tenant/fedora-bootc-44-standard:{{revision}}'),
+    ).toBe('quay.io/konflux-fedora/bootc-tenant/fedora-bootc-44-standard');
     expect(outputRepository('localhost:5000/a/b@sha256:abcd')).toBe('localhost:5000/a/b');
     expect(outputRepository('quay.io/fedora/fedora-coreos')).toBe('quay.io/fedora/fedora-coreos');
   });
@@ -106,29 +133,76 @@ describe('outputRepository', () => {
 
 describe('linkPipelineToImages', () => {
   const images: CandidateImage[] = [
-    { ref: 'quay.io/fedora/fedora-bootc', mirrors: ['registry.fedoraproject.org/fedora-bootc'], subproject: 'bootc-base-images', role: 'base' },
-    { ref: 'quay.io/bootc-devel/fedora-bootc-44-standard', mirrors: [], subproject: 'bootc-base-images', role: 'ci' },
-    { ref: 'quay.io/fedora/fedora-coreos', mirrors: [], subproject: 'fedora-coreos', role: 'variant' },
-    { ref: 'quay.io/coreos-devel/fedora-coreos', mirrors: [], subproject: 'fedora-coreos', role: 'ci' },
+    {
+      ref: 'quay.io/fedora/fedora-bootc',
+      mirrors: ['registry.fedoraproject.org/fedora-bootc'],
+      subproject: 'bootc-base-images',
+      role: 'base',
+    },
+    {
+      ref: 'quay.io/bootc-devel/fedora-bootc-44-standard',
+      mirrors: [],
+      subproject: 'bootc-base-images',
+      role: 'ci',
+    },
+    {
+      ref: 'quay.io/fedora/fedora-coreos',
+      mirrors: [],
+      subproject: 'fedora-coreos',
+      role: 'variant',
+    },
+    {
+      ref: 'quay.io/coreos-devel/fedora-coreos',
+      mirrors: [],
+      subproject: 'fedora-coreos',
+      role: 'ci',
+    },
   ];
   const base = { file: '.tekton/x.yaml', name: 'x', platforms: [] };
 
   it('links by output image when it is a catalog image or mirror', () => {
-    expect(linkPipelineToImages({ ...base, event: 'push', outputImage: 'registry.fedoraproject.org/fedora-bootc:44' }, images, [])).toEqual([{ image: 'quay.io/fedora/fedora-bootc', rule: 'output-image' }]);
+    expect(
+      linkPipelineToImages(
+        { ...base, event: 'push', outputImage: 'registry.fedoraproject.org/fedora-bootc:44' },
+        images,
+        [],
+      ),
+    ).toEqual([{ image: 'quay.io/fedora/fedora-bootc', rule: 'output-image' }]);
   });
 
   it('links a base-images component to the bootc-devel image of the same name', () => {
-    const run = { ...base, event: 'push', component: 'fedora-bootc-44-standard', outputImage: 'quay.io/konflux-fedora/bootc-tenant/fedora-bootc-44-standard:{{revision}}' };
-    expect(linkPipelineToImages(run, images, ['bootc-base-images'])).toEqual([{ image: 'quay.io/bootc-devel/fedora-bootc-44-standard', rule: 'component-name' }]);
+    const run = {
+      ...base,
+      event: 'push',
+      component: 'fedora-bootc-44-standard',
+      outputImage: 'quay.io/konflux-fedora/bootc-tenant/fedora-bootc-44-standard:{{revision}}',
+    };
+    expect(linkPipelineToImages(run, images, ['bootc-base-images'])).toEqual([
+      { image: 'quay.io/bootc-devel/fedora-bootc-44-standard', rule: 'component-name' },
+    ]);
     expect(linkPipelineToImages(run, images, ['fedora-coreos'])).toEqual([]);
   });
 
   it('links a Konflux intermediate named after the stream to the ci image only', () => {
-    const run = { ...base, event: 'push', branch: 'testing-devel', component: 'fedora-coreos-testing-devel', outputImage: 'quay.io/konflux-fedora/coreos-tenant/fedora-coreos-testing-devel:{{revision}}' };
-    expect(linkPipelineToImages(run, images, ['fedora-coreos'])).toEqual([{ image: 'quay.io/coreos-devel/fedora-coreos', rule: 'konflux-intermediate' }]);
+    const run = {
+      ...base,
+      event: 'push',
+      branch: 'testing-devel',
+      component: 'fedora-coreos-testing-devel',
+      outputImage: 'quay.io/konflux-fedora/coreos-tenant/fedora-coreos-testing-devel:{{revision}}',
+    };
+    expect(linkPipelineToImages(run, images, ['fedora-coreos'])).toEqual([
+      { image: 'quay.io/coreos-devel/fedora-coreos', rule: 'konflux-intermediate' },
+    ]);
   });
 
   it('never links pull-request PipelineRuns', () => {
-    expect(linkPipelineToImages({ ...base, event: 'pull_request', component: 'fedora-bootc-44-standard' }, images, ['bootc-base-images'])).toEqual([]);
+    expect(
+      linkPipelineToImages(
+        { ...base, event: 'pull_request', component: 'fedora-bootc-44-standard' },
+        images,
+        ['bootc-base-images'],
+      ),
+    ).toEqual([]);
   });
 });
