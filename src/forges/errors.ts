@@ -48,7 +48,9 @@ export function formatWait(seconds: number): string {
   if (s < 120) return `${s} s`;
   const minutes = Math.round(s / 60);
   if (minutes < 120) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return minutes % 60 === 0
+    ? `${minutes / 60} h`
+    : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** Build the message of a rate limit that stops a forge. */
