@@ -126,7 +126,14 @@ export async function syncRepos(
   const log = options.log ?? { info: () => {}, warn: () => {} };
   const labels = options.goodFirstIssueLabels ?? DEFAULT_GOOD_FIRST_ISSUE_LABELS;
   const concurrency = options.concurrency ?? 4;
-  const previousByUrl = new Map((previous?.repos ?? []).map((repo) => [repo.url, repo]));
+  // Sample data is never kept as the last good data of a real sync (nor real data in a sample).
+  const usable =
+    previous && previous.sample === (options.sample !== undefined) ? previous : undefined;
+  if (previous && !usable)
+    log.info(
+      `Not keeping the previous repos data: it is ${previous.sample ? 'sample' : 'real'} data and this sync is ${options.sample ? 'a sample' : 'real'}.`,
+    );
+  const previousByUrl = new Map((usable?.repos ?? []).map((repo) => [repo.url, repo]));
   const candidates = listCandidateImages(catalog);
   const results = new Map<string, RepoSnapshot>();
 

@@ -353,6 +353,19 @@ describe('syncRepos against a local forge server', () => {
     ]);
   });
 
+  it('never keeps sample data as the last good data of a real sync', async () => {
+    const sample = await sync(undefined, { sync: { sample: { note: 'fixture' } } });
+    expect(sample.snapshot).toMatchObject({ sample: true, sampleNote: 'fixture' });
+    server.limit('github', { count: Infinity, resetInSeconds: 3600 });
+    const { snapshot } = await sync(sample.snapshot);
+    expect(snapshot.sample).toBe(false);
+    expect(repo(snapshot, 'https://github.com/ublue-os/bluefin')).toMatchObject({
+      status: 'unavailable',
+      facts: null,
+      owners: [],
+    });
+  });
+
   it('waits for a rate limit that resets soon, then goes on', async () => {
     server.limit('github', { count: 1, resetInSeconds: 1 });
     server.limit('gitlab', { count: 1, resetInSeconds: 1 });
