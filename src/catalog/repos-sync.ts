@@ -13,7 +13,7 @@ import {
   type RepoSnapshot,
   type ReposSnapshot,
 } from './snapshot-schema.ts';
-import { RateLimitError } from '../forges/errors.ts';
+import { ForgeUnreachableError, RateLimitError } from '../forges/errors.ts';
 import type { ForgeRegistry } from '../forges/config.ts';
 import { linkPipelineToImages, parseTektonFile, type CandidateImage } from '../forges/tekton.ts';
 import { parseRepoUrl, RepoUrlError, type RepoLocation } from '../forges/repo-url.ts';
@@ -177,8 +177,8 @@ export async function syncRepos(
 
   await Promise.all(
     [...byHost].map(async ([host, repos]) => {
-      let stopped: RateLimitError | undefined;
-      let failures = 0;
+      let stopped: RateLimitError | ForgeUnreachableError | undefined;
+      let read = 0;
       await runLimited(repos, concurrency, async ({ repo, location }) => {
         const before = previousByUrl.get(repo.url);
         if (stopped) {
@@ -205,6 +205,7 @@ export async function syncRepos(
             }
           }
           pipelines.sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
+          read++;
           results.set(repo.url, {
             url: repo.url,
             forge: location.forge,
@@ -215,9 +216,9 @@ export async function syncRepos(
             pipelines,
           });
         } catch (error) {
-          failures++;
           const message = (error as Error).message;
-          if (error instanceof RateLimitError) {
+          if (error instanceof RateLimitError || error instanceof ForgeUnreachableError) {
+            // The whole forge is out of reach for now: do not spend time or requests on its other repos.
             if (!stopped) log.warn(error.message);
             stopped = error;
           } else log.warn(`${location.webUrl}: ${message}`);
@@ -225,7 +226,7 @@ export async function syncRepos(
         }
       });
       log.info(
-        `${host}: ${repos.length - failures} of ${repos.length} repositories read${stopped ? ' (stopped by the rate limit)' : ''}.`,
+        `${host}: ${read} of ${repos.length} repositories read${stopped ? ` (stopped: ${stopped instanceof RateLimitError ? 'rate limit' : 'unreachable'})` : ''}.`,
       );
     }),
   );

@@ -29,6 +29,11 @@ export class RepoNotFoundError extends ForgeError {
   override name = 'RepoNotFoundError';
 }
 
+/** The forge could not be reached at all (DNS, connection, TLS); the sync stops asking it. */
+export class ForgeUnreachableError extends ForgeError {
+  override name = 'ForgeUnreachableError';
+}
+
 /**
  * The forge's rate limit is spent and resets too late to wait for. The sync stops asking that
  * forge; its repos keep their last good data.

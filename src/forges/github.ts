@@ -7,7 +7,13 @@ import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { RepoFacts, ObservedOwner } from '../catalog/snapshot-schema.ts';
-import { ForgeError, RateLimitError, RepoNotFoundError, rateLimitMessage } from './errors.ts';
+import {
+  ForgeError,
+  ForgeUnreachableError,
+  RateLimitError,
+  RepoNotFoundError,
+  rateLimitMessage,
+} from './errors.ts';
 import { REPLAYED_HEADERS, type EtagCache } from './etag-cache.ts';
 import {
   goodFirstIssues,
@@ -188,7 +194,7 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
         { status },
       );
     }
-    if (typeof status === 'number') {
+    if (typeof status === 'number' && e.response) {
       const message = (e.response?.data as { message?: string } | undefined)?.message ?? '';
       return new ForgeError(
         host,
@@ -196,9 +202,10 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
         { status },
       );
     }
-    return new ForgeError(
+    // No response at all: DNS, connection or TLS failure (Octokit reports it as status 500 without a response).
+    return new ForgeUnreachableError(
       host,
-      `Could not reach GitHub while reading ${what} of ${repo.path}: ${(error as Error).message}.`,
+      `Could not reach GitHub at ${octokit.request.endpoint.DEFAULTS.baseUrl}: ${(error as Error).message}. Check the network or GITHUB_API_URL.`,
       { cause: error },
     );
   };

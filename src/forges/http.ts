@@ -3,7 +3,13 @@
  * conditional requests through the ETag cache, polite waits on rate limits, a few retries on
  * server errors, and `Link: rel="next"` / `x-next-page` pagination.
  */
-import { ForgeError, RateLimitError, RepoNotFoundError, rateLimitMessage } from './errors.ts';
+import {
+  ForgeError,
+  ForgeUnreachableError,
+  RateLimitError,
+  RepoNotFoundError,
+  rateLimitMessage,
+} from './errors.ts';
 import { REPLAYED_HEADERS, type EtagCache } from './etag-cache.ts';
 
 export interface RateLimitPolicy {
@@ -149,7 +155,7 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
           await sleep(retryDelay * 2 ** attempt);
           continue;
         }
-        throw new ForgeError(
+        throw new ForgeUnreachableError(
           options.host,
           `Could not reach ${options.forgeName} at ${new URL(url).origin}: ${(error as Error).message}. Check the network or the API URL.`,
           { cause: error },

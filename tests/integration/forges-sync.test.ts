@@ -3,6 +3,7 @@
  * APIs: ownership with its sources, conditional requests, pipelines, rate limits and failures.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -387,6 +388,25 @@ describe('syncRepos against a local forge server', () => {
       /^GitHub secondary rate limit reached on github\.com; it resets at .* \(in 10 min\)\./,
     );
     expect(repo(snapshot, 'https://gitlab.com/fedora/bootc/base-images').status).toBe('live');
+  });
+
+  it('stops a forge it cannot reach after one failure, and goes on with the others', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { snapshot } = await sync(undefined, {
+      env: env({ GITLAB_API_URL: `http://127.0.0.1:${port}/api/v4` }),
+      sync: { concurrency: 1 },
+    });
+    expect(repo(snapshot, 'https://gitlab.com/fedora/bootc/base-images')).toMatchObject({
+      status: 'unavailable',
+      error: `Could not reach GitLab at http://127.0.0.1:${port}: fetch failed. Check the network or the API URL.`,
+    });
+    expect(
+      snapshot.repos.filter((item) => item.forge !== 'gitlab' && item.status === 'live'),
+    ).toHaveLength(5);
+    expect(logs).toContain('info: gitlab.com: 0 of 1 repositories read (stopped: unreachable).');
   });
 
   it('reports a missing repo as an error for that repo only', async () => {
