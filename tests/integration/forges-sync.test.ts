@@ -17,7 +17,8 @@ import {
 import { createForgeRegistry, forgeConfigFromEnv } from '../../src/forges/config.ts';
 import { loadEtagCache, type EtagCache } from '../../src/forges/etag-cache.ts';
 import { startForgeServer, type ForgeServer } from '../helpers/forge-server.ts';
-import { smallCatalog, smallRepos } from '../fixtures/forges/small.ts';
+import { makeCatalog, smallCatalog, smallRepos } from '../fixtures/forges/small.ts';
+import type { Catalog } from '../../src/catalog/schema.ts';
 
 const TOKENS = {
   GITHUB_TOKEN: 'ghp_TESTTOKENgithub0123456789abcdef',
@@ -61,6 +62,7 @@ function env(overrides: Record<string, string | undefined> = {}) {
 async function sync(
   previous?: ReposSnapshot,
   options: {
+    catalog?: Catalog;
     cache?: EtagCache;
     env?: Record<string, string | undefined>;
     sync?: Partial<SyncReposOptions>;
@@ -75,7 +77,7 @@ async function sync(
     sleep: async (ms) => void options.waits?.push(ms),
     warn: (message) => logs.push(`warn: ${message}`),
   });
-  const snapshot = await syncRepos(smallCatalog(), previous, {
+  const snapshot = await syncRepos(options.catalog ?? smallCatalog(), previous, {
     forges,
     now: () => new Date('2026-11-28T02:00:00Z'),
     log: {
@@ -444,6 +446,40 @@ describe('syncRepos against a local forge server', () => {
           request.path.includes('page=2'),
       ),
     ).toBe(true);
+  });
+
+  it('reads a self-hosted GitLab through IMAGE_MODE_FORGES without sending it the gitlab.com token', async () => {
+    const catalog = makeCatalog(
+      [
+        {
+          id: 'bootc-sig',
+          name: 'Fedora bootc',
+          contacts: { matrix: ['#bootc:fedoraproject.org'] },
+        },
+      ],
+      [
+        {
+          id: 'base',
+          name: 'Base',
+          summary: 'Base images.',
+          sigs: ['bootc-sig'],
+          repos: [{ url: 'https://gitlab.example.org/fedora/bootc/base-images', role: 'source' }],
+        },
+      ],
+    );
+    const { snapshot } = await sync(undefined, {
+      catalog,
+      env: env({ IMAGE_MODE_FORGES: `gitlab.example.org=${server.gitlabApiUrl}` }),
+    });
+    expect(snapshot.repos).toEqual([
+      expect.objectContaining({
+        url: 'https://gitlab.example.org/fedora/bootc/base-images',
+        forge: 'gitlab',
+        status: 'live',
+      }),
+    ]);
+    expect(server.requests.length).toBeGreaterThan(3);
+    expect(server.requests.filter((request) => request.auth !== undefined)).toEqual([]);
   });
 
   it('sends tokens to their own forge only, and never writes or logs them', async () => {
