@@ -236,7 +236,8 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
             type: entry.type === 'file' ? 'file' : entry.type === 'dir' ? 'dir' : 'other',
           }));
         } catch (error) {
-          if ((error as RequestErrorLike).status === 404 && dir !== '') return [];
+          // A missing folder, or the root of an empty repository ("This repository is empty").
+          if ((error as RequestErrorLike).status === 404) return [];
           throw error;
         }
       });
@@ -317,14 +318,19 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
       );
       const issues: { title: string; url: string; labels: string[]; number: number }[] = [];
       for (const label of factsOptions.goodFirstIssueLabels) {
-        const found = await call(repo, `issues labelled "${label}"`, () =>
-          octokit.paginate(octokit.rest.issues.listForRepo, {
-            ...ownerRepo(repo),
-            state: 'open',
-            labels: label,
-            per_page: 100,
-          }),
-        );
+        const found = await call(repo, `issues labelled "${label}"`, async () => {
+          try {
+            return await octokit.paginate(octokit.rest.issues.listForRepo, {
+              ...ownerRepo(repo),
+              state: 'open',
+              labels: label,
+              per_page: 100,
+            });
+          } catch (error) {
+            if ((error as RequestErrorLike).status === 410) return []; // issues are disabled
+            throw error;
+          }
+        });
         for (const issue of found) {
           if (issue.pull_request) continue;
           issues.push({

@@ -14,6 +14,7 @@ import {
   type RepoEntry,
   type RepoFiles,
 } from './forge.ts';
+import { ForgeError } from './errors.ts';
 import type { ForgeHttp } from './http.ts';
 import type { RepoLocation } from './repo-url.ts';
 
@@ -58,6 +59,19 @@ interface GitLabMember {
 
 /** GitLab access levels worth naming. */
 const ACCESS_LEVELS: Record<number, string> = { 40: 'maintainer', 50: 'owner' };
+
+/** An empty list where the project has the feature off or hides it (403, 404), e.g. issues disabled. */
+async function optional<T>(
+  pending: Promise<{ items: T[]; total: number | undefined }>,
+): Promise<{ items: T[]; total: number | undefined }> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (error instanceof ForgeError && (error.status === 403 || error.status === 404))
+      return { items: [], total: 0 };
+    throw error;
+  }
+}
 
 /** Create the GitLab forge of one host over its HTTP client. */
 export function createGitLabForge(options: { http: ForgeHttp; host: string }): Forge {
@@ -133,10 +147,12 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
       const issues: { title: string; url: string; labels: string[]; number: number }[] = [];
       for (const label of factsOptions.goodFirstIssueLabels) {
         // GitLab's labels filter requires all listed labels, so ask once per label.
-        const { items } = await http.getAllPages<GitLabIssue>(
-          `${project(repo)}/issues`,
-          { state: 'opened', labels: label, per_page: 100 },
-          5,
+        const { items } = await optional(
+          http.getAllPages<GitLabIssue>(
+            `${project(repo)}/issues`,
+            { state: 'opened', labels: label, per_page: 100 },
+            5,
+          ),
         );
         for (const issue of items)
           issues.push({
@@ -162,10 +178,8 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
     },
     async listOwners(repo, facts): Promise<ObservedOwner[]> {
       const owners = await readFileOwners(files, repo, facts?.defaultBranch);
-      const { items } = await http.getAllPages<GitLabMember>(
-        `${project(repo)}/members/all`,
-        { per_page: 100 },
-        10,
+      const { items } = await optional(
+        http.getAllPages<GitLabMember>(`${project(repo)}/members/all`, { per_page: 100 }, 10),
       );
       for (const member of items) {
         if (member.access_level < 40 || (member.state !== undefined && member.state !== 'active'))

@@ -344,6 +344,15 @@ export async function startForgeServer(
         return paged(items, url, 'github');
       }
       case 'issues': {
+        if (repo.issuesDisabled)
+          return {
+            status: 410,
+            body: {
+              message: 'Issues are disabled for this repo',
+              documentation_url: 'https://docs.github.com/v3/issues/',
+              status: '410',
+            },
+          };
         const wanted = (url.searchParams.get('labels') ?? '')
           .split(',')
           .map((label) => label.trim())
@@ -541,6 +550,7 @@ export async function startForgeServer(
       return paged(items, url, 'gitlab');
     }
     if (route === 'issues') {
+      if (repo.issuesDisabled) return { status: 403, body: { message: '403 Forbidden' } };
       const wanted = (url.searchParams.get('labels') ?? '')
         .split(',')
         .map((label) => label.trim())

@@ -411,6 +411,22 @@ describe('syncRepos against a local forge server', () => {
     expect(logs).toContain('info: gitlab.com: 0 of 1 repositories read (stopped: unreachable).');
   });
 
+  it('reads repos whose issues are turned off, with no good first issues', async () => {
+    for (const fixture of server.repos)
+      if (fixture.path === 'ublue-os/bluefin' || fixture.forge === 'gitlab')
+        fixture.issuesDisabled = true;
+    const { snapshot } = await sync();
+    for (const url of [
+      'https://github.com/ublue-os/bluefin',
+      'https://gitlab.com/fedora/bootc/base-images',
+    ]) {
+      expect(repo(snapshot, url)).toMatchObject({
+        status: 'live',
+        facts: { goodFirstIssues: { count: 0, items: [] } },
+      });
+    }
+  });
+
   it('reports a missing repo as an error for that repo only', async () => {
     const { snapshot } = await sync();
     expect(repo(snapshot, 'https://github.com/ublue-os/gone')).toEqual({
