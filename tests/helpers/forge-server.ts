@@ -42,6 +42,8 @@ export interface FixtureRepo {
     pullRequest?: boolean;
     state?: 'open' | 'closed';
   }[];
+  /** Issues turned off: GitHub answers 410, GitLab 403. */
+  issuesDisabled?: boolean;
   /** Files of the default branch by path. */
   files?: Record<string, string>;
   /** GitLab project members (members/all). */
