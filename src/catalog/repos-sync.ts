@@ -188,8 +188,10 @@ export async function syncRepos(
         const forge = options.forges.forgeFor(location)!;
         try {
           const facts = await forge.getRepoFacts(location, { goodFirstIssueLabels: labels });
-          const owners = await forge.listOwners(location, facts);
-          const files = await forge.listTektonFiles(location, facts);
+          const [owners, files] = await Promise.all([
+            forge.listOwners(location, facts),
+            forge.listTektonFiles(location, facts),
+          ]);
           const pipelines: PipelineSnapshot[] = [];
           for (const file of files) {
             const parsed = parseTektonFile(file.path, file.text);

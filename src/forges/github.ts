@@ -273,7 +273,8 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
         octokit.rest.repos.get(ownerRepo(repo)),
       );
       const branch = data.default_branch;
-      const lastCommitAt = await call(repo, 'the last commit', async () => {
+      // The repository answer gives the default branch; the rest is asked for at the same time.
+      const lastCommitRequest = call(repo, 'the last commit', async () => {
         try {
           const commits = await octokit.rest.repos.listCommits({
             ...ownerRepo(repo),
@@ -287,7 +288,7 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
           throw error;
         }
       });
-      const latestRelease = await call(
+      const latestReleaseRequest = call(
         repo,
         'the releases',
         async (): Promise<RepoFacts['latestRelease']> => {
@@ -316,33 +317,42 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
             : null;
         },
       );
-      const issues: { title: string; url: string; labels: string[]; number: number }[] = [];
-      for (const label of factsOptions.goodFirstIssueLabels) {
-        const found = await call(repo, `issues labelled "${label}"`, async () => {
-          try {
-            return await octokit.paginate(octokit.rest.issues.listForRepo, {
-              ...ownerRepo(repo),
-              state: 'open',
-              labels: label,
-              per_page: 100,
-            });
-          } catch (error) {
-            if ((error as RequestErrorLike).status === 410) return []; // issues are disabled
-            throw error;
-          }
-        });
-        for (const issue of found) {
-          if (issue.pull_request) continue;
-          issues.push({
-            title: issue.title,
-            url: issue.html_url,
-            number: issue.number,
-            labels: issue.labels
-              .map((item) => (typeof item === 'string' ? item : (item.name ?? '')))
-              .filter(Boolean),
-          });
-        }
-      }
+      const issuesRequest = Promise.all(
+        factsOptions.goodFirstIssueLabels.map((label) =>
+          call(repo, `issues labelled "${label}"`, async () => {
+            try {
+              return await octokit.paginate(octokit.rest.issues.listForRepo, {
+                ...ownerRepo(repo),
+                state: 'open',
+                labels: label,
+                per_page: 100,
+              });
+            } catch (error) {
+              if ((error as RequestErrorLike).status === 410) return []; // issues are disabled
+              throw error;
+            }
+          }),
+        ),
+      );
+      const [lastCommitAt, latestRelease, found] = await Promise.all([
+        lastCommitRequest,
+        latestReleaseRequest,
+        issuesRequest,
+      ]);
+      const issues = found.flat().flatMap((issue) =>
+        issue.pull_request
+          ? []
+          : [
+              {
+                title: issue.title,
+                url: issue.html_url,
+                number: issue.number,
+                labels: issue.labels
+                  .map((item) => (typeof item === 'string' ? item : (item.name ?? '')))
+                  .filter(Boolean),
+              },
+            ],
+      );
       const license = data.license
         ? data.license.spdx_id && data.license.spdx_id !== 'NOASSERTION'
           ? data.license.spdx_id
