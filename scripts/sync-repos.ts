@@ -1,5 +1,5 @@
 /**
- * `npm run sync:repos -- [--catalog DIR] [--snapshot DIR] [--only URL ...]`: read every catalog
+ * `npm run sync:repos -- [--catalog DIR] [--snapshot DIR] [--only URL ...] [--label NAME ...]`: read every catalog
  * repository from its forge and write content/snapshot/repos.json and audit.json.
  * Exit 0 when every repo has data (live or stale), 1 when some has none, 2 when the catalog is invalid.
  */
@@ -17,6 +17,7 @@ if (import.meta.main) {
       catalog: { type: 'string', default: DEFAULT_CATALOG_DIR },
       snapshot: { type: 'string', default: DEFAULT_SNAPSHOT_DIR },
       only: { type: 'string', multiple: true },
+      label: { type: 'string', multiple: true },
     },
   });
   try {
@@ -24,6 +25,7 @@ if (import.meta.main) {
       catalogDir: values.catalog,
       snapshotDir: values.snapshot,
       ...(values.only ? { only: values.only } : {}),
+      ...(values.label ? { goodFirstIssueLabels: values.label } : {}),
     });
     process.exitCode = exitCode;
   } catch (error) {
