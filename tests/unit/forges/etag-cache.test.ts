@@ -31,14 +31,13 @@ describe('loadEtagCache', () => {
     await first.save();
     const second = await loadEtagCache(file, { now: () => now });
     expect(second.size).toBe(1);
-    const third = second;
-    expect(third.get('github https://api.github.com/repos/a/new')).toEqual({
+    expect(second.get('github https://api.github.com/repos/a/new')).toEqual({
       etag: 'W/"2"',
       body: { new: true },
       headers: { link: '<x>; rel="next"' },
       usedAt: '2026-11-20T00:00:00.000Z',
     });
-    expect(third.get('github https://api.github.com/repos/a/old')).toBeUndefined();
+    expect(second.get('github https://api.github.com/repos/a/old')).toBeUndefined();
   });
 
   it('starts empty from a damaged file instead of failing the sync', async () => {
