@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { auditOwnership } from './audit.ts';
 import { DEFAULT_CATALOG_DIR, loadCatalog } from './load.ts';
 import { syncRepos, type SyncLogger } from './repos-sync.ts';
+import type { Catalog } from './schema.ts';
 import {
   AuditSnapshotSchema,
   ReposSnapshotSchema,
@@ -23,6 +24,8 @@ import { createForgeRegistry, forgeConfigFromEnv } from '../forges/config.ts';
 import { DEFAULT_ETAG_CACHE_FILE, loadEtagCache } from '../forges/etag-cache.ts';
 
 export interface ReposStepOptions {
+  /** An already loaded catalog; when absent it is loaded from `catalogDir`. */
+  catalog?: Catalog;
   catalogDir?: string;
   snapshotDir?: string;
   /** Environment to read forge URLs and tokens from; default process.env. */
@@ -59,7 +62,7 @@ export async function runReposStep(options: ReposStepOptions = {}): Promise<Repo
   const now = options.now ?? (() => new Date());
   const snapshotDir = options.snapshotDir ?? DEFAULT_SNAPSHOT_DIR;
   const reposFile = join(snapshotDir, SNAPSHOT_FILES.repos);
-  const catalog = await loadCatalog(options.catalogDir ?? DEFAULT_CATALOG_DIR);
+  const catalog = options.catalog ?? (await loadCatalog(options.catalogDir ?? DEFAULT_CATALOG_DIR));
   let previous: ReposSnapshot | undefined;
   try {
     previous = await readSnapshotFile(reposFile, ReposSnapshotSchema);
