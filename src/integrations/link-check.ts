@@ -237,9 +237,7 @@ export function linkCheck(options: LinkCheckOptions = {}): AstroIntegration {
             `${report.external.length} external URLs listed in ${relative(process.cwd(), reportPath)}`,
         );
         if (report.broken.length > 0) {
-          const message = formatBrokenLinks(report.broken);
-          logger.error(message);
-          throw new Error(message);
+          throw new Error(formatBrokenLinks(report.broken));
         }
       },
     },

@@ -163,7 +163,6 @@ describe('linkCheck integration', () => {
     const logged: string[] = [];
     const logger = {
       info: (message: string) => logged.push(`info: ${message}`),
-      error: (message: string) => logged.push(`error: ${message}`),
     };
     const hooks = integration.hooks as Record<string, (options: unknown) => Promise<void> | void>;
     await hooks['astro:config:done']!({
