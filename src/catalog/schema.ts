@@ -95,7 +95,10 @@ export const SigSchema = z
   .strictObject({
     id: IdSchema,
     name: z.string().min(1).describe('Full name, e.g. "Fedora CoreOS Working Group".'),
-    kind: z.enum(['sig', 'working-group', 'team', 'upstream', 'downstream']).default('sig').describe('What kind of group this is.'),
+    kind: z
+      .enum(['sig', 'working-group', 'team', 'upstream', 'downstream', 'initiative'])
+      .default('sig')
+      .describe('What kind of group this is; an "initiative" is time-boxed, so what it owns does not count as durably owned.'),
     summary: z.string().optional().describe('One or two sentences on what the group does.'),
     contacts: ContactsSchema.default({}),
     members: z.array(PersonSchema).default([]).describe('Members, where the group lists them publicly.'),
