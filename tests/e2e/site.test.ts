@@ -100,6 +100,23 @@ describe('image data as a reader sees it (fixture site)', () => {
     await expect(page.locator('.based-on').first().textContent()).resolves.toContain('1 base build / 2 days behind');
   });
 
+  it('publishes the same data as JSON and as an Atom feed', async () => {
+    const snapshot = JSON.parse(await readFile('tests/fixtures/snapshot/images.json', 'utf8'));
+    const images = JSON.parse(await readFile(join(fixture.outDir, 'api', 'images.json'), 'utf8'));
+    expect(images.images.map((image: { ref: string; status: string }) => [image.ref, image.status])).toEqual([
+      ['quay.io/fedora/fedora-bootc', 'live'],
+      ['quay.io/fedora/fedora-coreos', 'stale'],
+    ]);
+    expect(images.images[0].tags).toEqual(snapshot.images[0].tags);
+    const one = JSON.parse(await readFile(join(fixture.outDir, 'api', 'images', 'quay.io', 'fedora', 'fedora-coreos.json'), 'utf8'));
+    expect(one.tags[0].basedOn.ref).toBe('quay.io/fedora/fedora-bootc:44');
+    const feed = await readFile(join(fixture.outDir, 'feeds', 'images.xml'), 'utf8');
+    const titles = [...feed.matchAll(/<entry>\s*<title>([^<]*)<\/title>/g)].map((match) => match[1]);
+    expect(titles).toEqual(['quay.io/fedora/fedora-bootc: rawhide', 'quay.io/fedora/fedora-bootc: 44, latest', 'quay.io/fedora/fedora-coreos: stable']);
+    const milestones = JSON.parse(await readFile(join(fixture.outDir, 'api', 'milestones.json'), 'utf8'));
+    expect(milestones.milestones[0].criteria[0]).toMatchObject({ kind: 'built-on-base', status: 'met' });
+  });
+
   for (const path of ['/', '/subprojects/coreos/', '/images/', '/images/quay.io/fedora/fedora-bootc/', '/owners/', '/owners/coreos-wg/', '/milestones/']) {
     it(`has no axe violations on ${path}`, async () => {
       const page = await open(fixtureServer, path);
