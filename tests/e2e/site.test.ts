@@ -92,6 +92,12 @@ describe('image data as a reader sees it (fixture site)', () => {
     await expect(page.locator('#mirrors ~ section').first().textContent()).resolves.toContain('2 tags match, 1 differ, 0 missing.');
   });
 
+  it('shows the Konflux pipelines and the owners a repository names, with file and line', async () => {
+    const page = await open(fixtureServer, '/subprojects/coreos/');
+    await expect(page.locator('#pipelines ~ div table').first().textContent()).resolves.toContain('fedora-coreos-stable-on-push');
+    await expect(page.locator('#observed-owners ~ ul').first().textContent()).resolves.toContain('@dustymabe in coreos/fedora-coreos-config: .github/CODEOWNERS line 3 (*)');
+  });
+
   it('marks stale data with the error and the time of the last good fetch', async () => {
     const page = await open(fixtureServer, '/images/quay.io/fedora/fedora-coreos/');
     const status = page.locator('.status').first();
