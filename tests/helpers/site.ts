@@ -40,6 +40,9 @@ export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
     ASTRO_TELEMETRY_DISABLED: '1',
     IMAGE_MODE_CATALOG: options.catalog ?? 'tests/fixtures/catalog/minimal',
     IMAGE_MODE_SNAPSHOT: options.snapshot ?? 'tests/fixtures/snapshot',
+    // The handover pages link to the real catalog's subprojects; a fixture catalog has other ones, so
+    // a fixture build accepts links to catalog-generated routes. A build of the real catalog checks all.
+    LINK_CHECK_ALLOW: (options.catalog ?? '') !== 'content/catalog' ? '/subprojects/,/owners/,/images/' : '',
   };
   const astro = join('node_modules', 'astro', 'bin', 'astro.mjs');
   const { stdout, stderr } = await run(process.execPath, [astro, 'build', '--outDir', outDir], { env, maxBuffer: 64 * 1024 * 1024 });
