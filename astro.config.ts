@@ -21,6 +21,7 @@ export default defineConfig({
       customCss: ['./src/styles/fedora.css'],
       editLink: { baseUrl: `${config.repoUrl}/src/branch/${config.repoBranch}/` },
       lastUpdated: true,
+      routeMiddleware: './src/route-data.ts',
       head: [{ tag: 'link', attrs: { rel: 'alternate', type: 'application/atom+xml', title: 'New image builds', href: '/feeds/images.xml' } }],
       social: [{ icon: 'comment', label: 'Discussion', href: 'https://discussion.fedoraproject.org/tag/bootc-initiative' }],
       sidebar: buildSidebar(catalog),

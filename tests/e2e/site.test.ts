@@ -71,6 +71,9 @@ describe('the real catalog', () => {
     for (const section of ['Start here', 'Guides', 'Subprojects', 'Images', 'Owners', 'Milestones']) {
       await expect(sidebar.getByText(section, { exact: true }).count(), section).resolves.toBeGreaterThan(0);
     }
+    // Written pages carry an edit link to their file and the date of their newest commit.
+    await expect(page.getByRole('link', { name: 'Edit page' }).getAttribute('href')).resolves.toMatch(/\/content\/docs\/start-here\/what-is-image-mode\.mdx?$/);
+    await expect(page.locator('footer').textContent()).resolves.toMatch(/Last updated: [A-Z][a-z]{2} \d{1,2}, \d{4}/);
     expect(await readFile(join(real.outDir, 'sitemap-0.xml'), 'utf8')).toContain('/subprojects/fedora-coreos/');
     const pagefind = JSON.parse(await readFile(join(real.outDir, 'pagefind', 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
     expect(Object.values(pagefind.languages)[0]!.page_count).toBeGreaterThan(20);
