@@ -127,12 +127,10 @@ export const SigSchema = z
       .describe('Members, where the group lists them publicly.'),
     forgeTeams: z
       .array(
-        z
-          .string()
-          .regex(/^(github|gitlab|forgejo):[^\s]+$/, {
-            error:
-              'write a forge team as "github:org/team", "gitlab:group/subgroup" or "forgejo:org/team"',
-          }),
+        z.string().regex(/^(github|gitlab|forgejo):[^\s]+$/, {
+          error:
+            'write a forge team as "github:org/team", "gitlab:group/subgroup" or "forgejo:org/team"',
+        }),
       )
       .default([])
       .describe('Forge teams or groups that stand for this SIG, e.g. "github:ublue-os/approver".'),
@@ -213,11 +211,9 @@ export const ImageSchema = z
       ),
     platforms: z
       .array(
-        z
-          .string()
-          .regex(/^[a-z0-9]+\/[a-z0-9]+(?:\/[a-z0-9]+)?$/, {
-            error: 'write a platform as "os/architecture[/variant]", e.g. "linux/arm64"',
-          }),
+        z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(?:\/[a-z0-9]+)?$/, {
+          error: 'write a platform as "os/architecture[/variant]", e.g. "linux/arm64"',
+        }),
       )
       .default([])
       .describe('Platforms it is expected to ship, e.g. ["linux/amd64", "linux/arm64"].'),

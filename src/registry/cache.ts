@@ -66,7 +66,7 @@ export function createDiskStore(dir: string): ContentStore {
     async writeState(name, value) {
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${name}.json`);
-      const temporary = `${file}.${process.pid}.tmp`;
+      const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
       await rename(temporary, file);
     },

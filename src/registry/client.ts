@@ -101,7 +101,6 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
   const maxTagPages = options.maxTagPages ?? 50;
   const warn = options.onWarning ?? (() => {});
   const referrersUnsupported = new Set<string>();
-  let referrersStateLoaded = false;
 
   function url(repo: Repository, path: string): URL {
     return new URL(`/v2/${repo.repository}/${path}`, endpointFor(repo.host, endpoints));
@@ -344,22 +343,29 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     return { digest, mediaType: manifest.mediaType, annotations: manifest.annotations, platforms };
   }
 
-  async function loadReferrersState(): Promise<void> {
-    if (referrersStateLoaded) return;
-    referrersStateLoaded = true;
-    const state = (await store.readState('referrers-unsupported')) as
-      Record<string, number> | undefined;
-    const week = 7 * 24 * 3600 * 1000;
-    for (const [origin, when] of Object.entries(state ?? {}))
-      if (Date.now() - when < week) referrersUnsupported.add(origin);
+  let referrersState: Promise<void> | undefined;
+  function loadReferrersState(): Promise<void> {
+    referrersState ??= (async () => {
+      const state = (await store.readState('referrers-unsupported')) as
+        Record<string, number> | undefined;
+      const week = 7 * 24 * 3600 * 1000;
+      for (const [origin, when] of Object.entries(state ?? {}))
+        if (Date.now() - when < week) referrersUnsupported.add(origin);
+    })();
+    return referrersState;
   }
   async function markUnsupported(origin: string): Promise<void> {
+    if (referrersUnsupported.has(origin)) return;
     referrersUnsupported.add(origin);
     const state =
       ((await store.readState('referrers-unsupported')) as Record<string, number> | undefined) ??
       {};
     state[origin] = Date.now();
-    await store.writeState('referrers-unsupported', state);
+    try {
+      await store.writeState('referrers-unsupported', state);
+    } catch (error) {
+      warn(`Could not remember that ${origin} has no referrers API: ${(error as Error).message}`);
+    }
   }
 
   async function listReferrers(
