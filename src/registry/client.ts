@@ -384,6 +384,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
           accept: MEDIA_TYPES.ociIndex,
           scope: scope(repo),
           what: `list referrers of ${name(repo)}@${digest}`,
+          probe: true,
         });
       } catch {
         response = undefined;

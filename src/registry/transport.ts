@@ -24,6 +24,11 @@ export interface RegistryRequest {
   maxBytes?: number;
   /** What the request is for, used in error messages ("list tags of quay.io/fedora/fedora-bootc"). */
   what: string;
+  /**
+   * A probe (e.g. the referrers API): one try, no retries, and a redirect to another host is
+   * returned as is instead of followed.
+   */
+  probe?: boolean;
 }
 
 /** A response with its body read completely. */
@@ -211,6 +216,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     headers: Record<string, string>,
     maxBytes: number,
     kind: 'registry' | 'token',
+    probe: boolean,
   ): Promise<RegistryResponse> {
     let current = url;
     let sendHeaders = { ...headers };
@@ -236,6 +242,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
         if (hop >= MAX_REDIRECTS)
           throw new RegistryError(`Too many redirects from ${url.origin}${pathOf(url)}.`);
         const next = new URL(location, current);
+        if (probe && next.origin !== current.origin) {
+          return {
+            status: response.status,
+            headers: response.headers,
+            body: new Uint8Array(),
+            url: current.href,
+          };
+        }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
           throw new RegistryError(`Redirect from ${url.origin}${pathOf(url)} to a non-HTTP URL.`);
         }
@@ -330,7 +344,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
     headers: Record<string, string>,
     maxBytes: number,
     kind: 'registry' | 'token',
+    probe = false,
   ): Promise<RegistryResponse> {
+    const tries = probe ? 1 : attempts;
     const slot = semaphore(url.origin);
     let lastProblem = '';
     for (let attempt = 1; ; attempt++) {
@@ -338,7 +354,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       let networkError: unknown;
       await slot.acquire();
       try {
-        response = await exchange(method, url, headers, maxBytes, kind);
+        response = await exchange(method, url, headers, maxBytes, kind, probe);
       } catch (error) {
         if (error instanceof RegistryError) throw error;
         networkError = error;
@@ -362,9 +378,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
             ? `no answer within ${timeoutMs / 1000} s`
             : `network error ${cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(networkError)}`;
       }
-      if (attempt >= attempts) {
+      if (attempt >= tries) {
         throw new RegistryError(
-          `Could not ${what}: ${lastProblem} after ${attempts} ${attempts === 1 ? 'try' : 'tries'}.`,
+          `Could not ${what}: ${lastProblem} after ${tries} ${tries === 1 ? 'try' : 'tries'}.`,
           response?.status,
         );
       }
@@ -407,6 +423,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         headers,
         maxBytes,
         'registry',
+        req.probe ?? false,
       );
       if (response.status !== 401 || triedAuth) return response;
       const challenge = parseChallenge(response.headers.get('www-authenticate'));
