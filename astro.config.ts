@@ -1,12 +1,27 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
+import { readSiteConfig } from './src/site-config.ts';
+import { loadCatalog } from './src/catalog/load.ts';
+import { buildSidebar } from './src/sidebar.ts';
+
+const config = readSiteConfig();
+// The sidebar lists every subproject, image and SIG, so an invalid catalog fails here with every problem listed.
+const catalog = await loadCatalog(config.catalogDir);
 
 export default defineConfig({
-  site: 'https://image-mode-hub.example.org',
+  site: config.siteUrl,
+  trailingSlash: 'always',
   integrations: [
     starlight({
       title: 'Image Mode Hub',
-      sidebar: [{ label: 'Start here', items: [{ autogenerate: { directory: 'start-here' } }] }],
+      description: 'Fedora’s image mode at a glance: bootable container images, who owns them, and how to contribute.',
+      logo: { src: './src/assets/logo.svg', alt: 'Image Mode Hub' },
+      favicon: '/favicon.svg',
+      customCss: ['./src/styles/fedora.css'],
+      editLink: { baseUrl: `${config.repoUrl}/src/branch/${config.repoBranch}/` },
+      lastUpdated: true,
+      social: [{ icon: 'comment', label: 'Discussion', href: 'https://discussion.fedoraproject.org/tag/bootc-initiative' }],
+      sidebar: buildSidebar(catalog),
     }),
   ],
   vite: { environments: { prerender: { resolve: { noExternal: ['js-yaml'] } } } },

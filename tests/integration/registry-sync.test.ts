@@ -13,7 +13,7 @@ import type { ImagesSnapshot } from '../../src/catalog/snapshot-schema.ts';
 import { readRegistryConfig } from '../../src/registry/config.ts';
 import { createClientFromConfig } from '../../src/registry/setup.ts';
 import type { TransportEvent } from '../../src/registry/transport.ts';
-import { catalogOf } from '../helpers/catalog.ts';
+import { catalogOf } from '../helpers/image-catalog.ts';
 import { pushTestImages, testCatalogImages, type TestImages } from '../helpers/fixtures.ts';
 import { startRegistry, sha256, type LocalRegistry } from '../helpers/registry.ts';
 import { startProxy, type RegistryProxy } from '../helpers/registry-proxy.ts';

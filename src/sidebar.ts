@@ -1,0 +1,55 @@
+/**
+ * The sidebar: the six sections readers look for, with the generated pages listed from the
+ * catalog so that a new subproject, image or SIG appears without touching the config.
+ */
+import type { Catalog } from './catalog/schema.ts';
+import { imagePath } from './catalog/views.ts';
+import { sigPath, subprojectPath } from './catalog/links.ts';
+
+type SidebarItem =
+  | { label: string; link: string; badge?: string }
+  | { label: string; collapsed?: boolean; items: SidebarItem[] }
+  | { autogenerate: { directory: string; collapsed?: boolean } };
+
+/** Build the sidebar of the site from the catalog. */
+export function buildSidebar(catalog: Catalog): SidebarItem[] {
+  const subprojects = [...catalog.subprojects].sort((a, b) => Number(b.official) - Number(a.official) || a.name.localeCompare(b.name));
+  return [
+    { label: 'Start here', items: [{ autogenerate: { directory: 'start-here' } }] },
+    { label: 'Guides', items: [{ autogenerate: { directory: 'guides' } }] },
+    {
+      label: 'Subprojects',
+      items: [
+        { label: 'All subprojects', link: '/subprojects/' },
+        ...subprojects.map((subproject) => ({ label: subproject.name, link: subprojectPath(subproject.id) })),
+        { label: 'Handover guides', collapsed: true, items: [{ autogenerate: { directory: 'handover' } }] },
+      ],
+    },
+    {
+      label: 'Images',
+      items: [
+        { label: 'All images', link: '/images/' },
+        ...subprojects
+          .filter((subproject) => subproject.images.length > 0)
+          .map((subproject) => ({
+            label: subproject.name,
+            collapsed: true,
+            items: subproject.images.map((image) => ({ label: image.title ?? image.ref, link: imagePath(image.ref) })),
+          })),
+      ],
+    },
+    {
+      label: 'Owners',
+      items: [
+        { label: 'Who owns what', link: '/owners/' },
+        {
+          label: 'SIGs and teams',
+          collapsed: true,
+          items: [...catalog.sigs].sort((a, b) => a.name.localeCompare(b.name)).map((sig) => ({ label: sig.name, link: sigPath(sig.id) })),
+        },
+      ],
+    },
+    { label: 'Milestones', items: [{ label: 'Fedora 44 and 45', link: '/milestones/' }] },
+    { label: 'Contributing', collapsed: true, items: [{ autogenerate: { directory: 'contributing' } }] },
+  ];
+}

@@ -1,0 +1,53 @@
+/**
+ * Build the site for tests, and open it in Debian's Chromium through Playwright.
+ *
+ * `buildSite` runs the real `astro build` with the catalog and snapshot folders given, into its own
+ * output folder, and reuses that output for the rest of the test run when the inputs are the same.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+
+const run = promisify(execFile);
+
+export interface SiteBuild {
+  outDir: string;
+  log: string;
+}
+
+export interface BuildOptions {
+  /** Catalog folder (default: the fixture catalog). */
+  catalog?: string;
+  /** Snapshot folder (default: the fixture snapshot). */
+  snapshot?: string;
+  /** Name of the output folder under .cache/test-sites/. */
+  name: string;
+}
+
+/** Build the site with the given inputs into .cache/test-sites/<name>/. */
+export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
+  const outDir = resolve('.cache/test-sites', options.name);
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const env = {
+    ...process.env,
+    ASTRO_TELEMETRY_DISABLED: '1',
+    IMAGE_MODE_CATALOG: options.catalog ?? 'tests/fixtures/catalog/minimal',
+    IMAGE_MODE_SNAPSHOT: options.snapshot ?? 'tests/fixtures/snapshot',
+  };
+  const astro = join('node_modules', 'astro', 'bin', 'astro.mjs');
+  const { stdout, stderr } = await run(process.execPath, [astro, 'build', '--outDir', outDir], { env, maxBuffer: 64 * 1024 * 1024 });
+  if (!existsSync(join(outDir, 'index.html'))) throw new Error(`astro build wrote no index.html:\n${stdout}\n${stderr}`);
+  return { outDir, log: `${stdout}\n${stderr}` };
+}
+
+/** Launch Debian's Chromium headless, as root-safe and offline-quiet as the machine needs. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
