@@ -131,7 +131,13 @@ async function fetchImage(
     16,
     async ([name, streams]): Promise<TagSnapshot | undefined> => {
       options.signal?.throwIfAborted();
-      const digest = list.digests?.get(name) ?? (await client.headManifest(repo, name))?.digest;
+      // A tag seen before is most likely unchanged: HEAD it (the manifest is cached). A new tag: GET it
+      // straight away, which gives the digest (the hash of the bytes) and the manifest in one request.
+      const digest =
+        list.digests?.get(name) ??
+        (previousTags.has(name)
+          ? (await client.headManifest(repo, name))?.digest
+          : (await client.getTagManifest(repo, name))?.digest);
       if (!digest) return undefined; // removed between the list and the HEAD
       const image = await client.resolveImage(repo, digest);
       resolved.set(name, image);
@@ -296,7 +302,7 @@ export async function syncImages(
 
   const fetched = new Map<string, Fetched>();
   const results = new Map<string, ImageSnapshot>();
-  await mapLimit(toSync, options.parallel ?? 8, async (image) => {
+  await mapLimit(toSync, options.parallel ?? 16, async (image) => {
     const host = repositoryOf(image.ref).host;
     options.onEvent?.({ type: 'start', host, ref: image.ref, total: totals.get(host) ?? 0 });
     const before = previousByRef.get(image.ref);

@@ -77,6 +77,11 @@ export interface RegistryClient {
     tag: string,
   ): Promise<{ digest: string; mediaType: string } | undefined>;
   getManifest(repo: Repository, digest: string): Promise<{ bytes: Uint8Array; manifest: Manifest }>;
+  /** GET a tag's manifest (one request instead of HEAD + GET for a tag never seen), verified and cached. */
+  getTagManifest(
+    repo: Repository,
+    tag: string,
+  ): Promise<{ digest: string; mediaType: string } | undefined>;
   getConfig(repo: Repository, digest: string): Promise<Uint8Array>;
   resolveImage(repo: Repository, digest: string): Promise<ResolvedImage>;
   listReferrers(repo: Repository, digest: string, fallbackTag: boolean): Promise<Descriptor[]>;
@@ -368,6 +373,9 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     }
   }
 
+  /** The first referrers request per origin, which the others wait for. */
+  const referrersProbes = new Map<string, Promise<void>>();
+
   async function listReferrers(
     repo: Repository,
     digest: string,
@@ -375,39 +383,48 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
   ): Promise<Descriptor[]> {
     await loadReferrersState();
     const origin = endpointFor(repo.host, endpoints).origin;
-    if (!referrersUnsupported.has(origin)) {
-      let response: RegistryResponse | undefined;
-      try {
-        response = await transport.request({
-          method: 'GET',
-          url: url(repo, `referrers/${digest}`),
-          accept: MEDIA_TYPES.ociIndex,
-          scope: scope(repo),
-          what: `list referrers of ${name(repo)}@${digest}`,
-          probe: true,
-        });
-      } catch {
-        response = undefined;
-      }
-      const type = (response?.headers.get('content-type') ?? '').split(';')[0]!.trim();
-      if (
-        response &&
-        response.status === 200 &&
-        new URL(response.url).origin === origin &&
-        type.includes('json')
-      ) {
+    const probe = referrersProbes.get(origin);
+    let release: (() => void) | undefined;
+    if (probe) await probe;
+    else referrersProbes.set(origin, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      if (!referrersUnsupported.has(origin)) {
+        let response: RegistryResponse | undefined;
         try {
-          const index = parseManifest(
-            response.body,
-            type,
-            `The referrers of ${name(repo)}@${digest}`,
-          );
-          if (index.kind === 'index') return index.manifests;
+          response = await transport.request({
+            method: 'GET',
+            url: url(repo, `referrers/${digest}`),
+            accept: MEDIA_TYPES.ociIndex,
+            scope: scope(repo),
+            what: `list referrers of ${name(repo)}@${digest}`,
+            probe: true,
+          });
         } catch {
-          // fall through to unsupported
+          response = undefined;
         }
+        const type = (response?.headers.get('content-type') ?? '').split(';')[0]!.trim();
+        let supported = false;
+        if (
+          response &&
+          response.status === 200 &&
+          new URL(response.url).origin === origin &&
+          type.includes('json')
+        ) {
+          try {
+            const index = parseManifest(
+              response.body,
+              type,
+              `The referrers of ${name(repo)}@${digest}`,
+            );
+            if (index.kind === 'index') return index.manifests;
+          } catch {
+            supported = false;
+          }
+        }
+        if (!supported) await markUnsupported(origin);
       }
-      await markUnsupported(origin);
+    } finally {
+      release?.();
     }
     if (!fallbackTag) return [];
     const tag = digest.replace(':', '-');
@@ -417,7 +434,49 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     return manifest.kind === 'index' ? manifest.manifests : [];
   }
 
-  return { listTags, headManifest, getManifest, getConfig, resolveImage, listReferrers };
+  async function getTagManifest(repo: Repository, tag: string) {
+    for (let attempt = 1; ; attempt++) {
+      const response = await transport.request({
+        method: 'GET',
+        url: url(repo, `manifests/${tag}`),
+        accept: MANIFEST_ACCEPT,
+        scope: scope(repo),
+        maxBytes: MANIFEST_MAX,
+        what: `get the manifest of ${name(repo)}:${tag}`,
+      });
+      if (response.status === 404) return undefined;
+      if (response.status !== 200)
+        throw describeFailure(`get the manifest of ${name(repo)}:${tag}`, response);
+      const header = response.headers.get('docker-content-digest');
+      const computed =
+        header && header.startsWith('sha512:')
+          ? digestOf(response.body, 'sha512')
+          : digestOf(response.body);
+      if (!header || header === computed) {
+        await store.put(computed, response.body);
+        const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
+        return { digest: computed, mediaType };
+      }
+      if (attempt >= DIGEST_ATTEMPTS) {
+        throw new RegistryError(
+          `The manifest of ${name(repo)}:${tag} did not match its Docker-Content-Digest ${header} in ${DIGEST_ATTEMPTS} tries (received ${computed}); not stored.`,
+        );
+      }
+      warn(
+        `The manifest of ${name(repo)}:${tag} did not match its digest ${header} (received ${computed}); trying again.`,
+      );
+    }
+  }
+
+  return {
+    listTags,
+    headManifest,
+    getManifest,
+    getTagManifest,
+    getConfig,
+    resolveImage,
+    listReferrers,
+  };
 }
 
 /** Order platforms by os, architecture, variant. */

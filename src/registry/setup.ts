@@ -27,6 +27,8 @@ export function createClientFromConfig(
   config: RegistryConfig,
   options: SetupOptions = {},
 ): RegistryClient {
+  const store =
+    options.store ?? (options.cacheDir ? createDiskStore(options.cacheDir) : createMemoryStore());
   // Credentials are looked up by the public host whose endpoint an origin is.
   const hostsByOrigin = new Map<string, string>();
   for (const [host, url] of config.endpoints) hostsByOrigin.set(url.origin, host);
@@ -47,9 +49,21 @@ export function createClientFromConfig(
       );
     },
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    authHints: {
+      load: async () =>
+        ((await store.readState('auth-challenges')) as Record<
+          string,
+          { realm: string; service: string } | null
+        >) ?? {},
+      save: async (origin, hint) => {
+        const state =
+          ((await store.readState('auth-challenges')) as Record<string, unknown> | undefined) ?? {};
+        if (JSON.stringify(state[origin]) === JSON.stringify(hint)) return;
+        state[origin] = hint;
+        await store.writeState('auth-challenges', state);
+      },
+    },
   });
-  const store =
-    options.store ?? (options.cacheDir ? createDiskStore(options.cacheDir) : createMemoryStore());
   return createRegistryClient({
     transport,
     store,

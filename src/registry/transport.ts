@@ -85,6 +85,14 @@ export interface TransportOptions {
   random?: () => number;
   now?: () => number;
   onEvent?: (event: TransportEvent) => void;
+  /**
+   * Auth challenges remembered from earlier runs (origin → realm and service, or null for an origin
+   * that wanted none), so that a new run does not spend a 401 per host to learn them again.
+   */
+  authHints?: {
+    load(): Promise<Record<string, { realm: string; service: string } | null>>;
+    save(origin: string, hint: { realm: string; service: string } | null): Promise<void>;
+  };
 }
 
 /** The transport: one `request` function and its shared state. */
@@ -167,6 +175,10 @@ function pathOf(url: URL): string {
 interface OriginAuth {
   bearer?: { realm: string; service: string };
   basic?: boolean;
+  /** Set once the first request to the origin has shown whether it wants auth. */
+  known?: boolean;
+  /** The first request in flight; the others wait for it instead of each collecting a 401. */
+  discovering?: Promise<void>;
 }
 
 /** Create the transport shared by all registry clients of a sync. */
@@ -188,6 +200,26 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const tokens = new TokenCache(now);
   const pendingTokens = new Map<string, Promise<string>>();
   const credentialCache = new Map<string, Promise<Credentials | undefined>>();
+  let hints: Promise<void> | undefined;
+  /** Apply remembered challenges once, before the first request. */
+  function loadHints(): Promise<void> {
+    hints ??= (async () => {
+      if (!options.authHints) return;
+      try {
+        for (const [origin, hint] of Object.entries(await options.authHints.load())) {
+          const state = authState(origin);
+          if (hint) state.bearer = { ...hint };
+          state.known = true;
+        }
+      } catch {
+        // No hints: learn them again.
+      }
+    })();
+    return hints;
+  }
+  function saveHint(origin: string, hint: { realm: string; service: string } | null): void {
+    options.authHints?.save(origin, hint).catch(() => {});
+  }
 
   function semaphore(origin: string): Semaphore {
     let s = semaphores.get(origin);
@@ -398,6 +430,26 @@ export function createTransport(options: TransportOptions = {}): Transport {
   }
 
   async function request(req: RegistryRequest): Promise<RegistryResponse> {
+    await loadHints();
+    const state = authState(req.url.origin);
+    if (state.known) return send(req);
+    if (state.discovering) {
+      await state.discovering;
+      return send(req);
+    }
+    let release = () => {};
+    state.discovering = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const response = await send(req);
+      if (response.status !== 401) saveHint(req.url.origin, state.bearer ?? null);
+      return response;
+    } finally {
+      state.known = true;
+      release();
+    }
+  }
+
+  async function send(req: RegistryRequest): Promise<RegistryResponse> {
     const origin = req.url.origin;
     const maxBytes = req.maxBytes ?? 16 << 20;
     const base: Record<string, string> = { 'user-agent': userAgent };
