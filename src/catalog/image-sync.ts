@@ -91,7 +91,8 @@ export function updateHistory(
 interface Fetched {
   snapshot: ImageSnapshot;
   /** Resolved images of the current tags, for lineage. */
-  resolved: Map<string, ResolvedImage>;
+  /** Resolve a current tag's image (from the cache), for lineage; lazy, as unchanged tags are not resolved. */
+  resolved: Map<string, () => Promise<ResolvedImage>>;
 }
 
 /** Run tasks with at most `limit` at a time. */
@@ -124,11 +125,11 @@ async function fetchImage(
   const list = await client.listTags(repo);
   const selection = selectTags(image.streams, list.tags);
   const previousTags = new Map((previous?.tags ?? []).map((t) => [t.name, t]));
-  const resolved = new Map<string, ResolvedImage>();
+  const resolved = new Map<string, () => Promise<ResolvedImage>>();
 
   const tags = await mapLimit(
     [...selection.entries()],
-    16,
+    32,
     async ([name, streams]): Promise<TagSnapshot | undefined> => {
       options.signal?.throwIfAborted();
       // A tag seen before is most likely unchanged: HEAD it (the manifest is cached). A new tag: GET it
@@ -139,10 +140,28 @@ async function fetchImage(
           ? (await client.headManifest(repo, name))?.digest
           : (await client.getTagManifest(repo, name))?.digest);
       if (!digest) return undefined; // removed between the list and the HEAD
-      const image = await client.resolveImage(repo, digest);
-      resolved.set(name, image);
       const before = previousTags.get(name);
       const facts = list.signatures.get(digest);
+      if (before && before.digest === digest && before.platforms.length > 0) {
+        // Unchanged: content-addressed data cannot have changed; only the tag facts are refreshed.
+        let memo: Promise<ResolvedImage> | undefined;
+        resolved.set(name, () => (memo ??= client.resolveImage(repo, digest)));
+        const referrers = before.signatures.referrers;
+        return {
+          ...before,
+          streams,
+          signatures: {
+            cosign:
+              (facts?.sig ?? false) || referrers.some((r) => isSignatureArtifact(r.artifactType)),
+            attestation: facts?.att ?? false,
+            sbom: facts?.sbom ?? false,
+            referrers,
+          },
+          history: updateHistory(before.history, digest, before.history[0]?.created ?? null, now),
+        };
+      }
+      const image = await client.resolveImage(repo, digest);
+      resolved.set(name, () => Promise.resolve(image));
       let referrers: SignatureFacts['referrers'];
       if (before && before.digest === digest) {
         referrers = before.signatures.referrers;
@@ -339,8 +358,14 @@ export async function syncImages(
       return p;
     };
     for (const tag of result.snapshot.tags) {
-      const resolved = result.resolved.get(tag.name);
-      if (!resolved) continue;
+      const resolve = result.resolved.get(tag.name);
+      if (!resolve) continue;
+      let resolved: ResolvedImage;
+      try {
+        resolved = await resolve();
+      } catch {
+        continue; // keep the previous lineage of this tag
+      }
       const basedOn: BasedOn = await findBase({
         tag: tag.name,
         image: resolved,

@@ -3,7 +3,7 @@
  * way in and on the way out, kept between runs. Anything fetched by digest is fetched once, ever.
  * Layout: `<dir>/blobs/<algorithm>/<hex>`, plus small JSON state files next to it.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { matchesDigest } from './manifest.ts';
 
@@ -29,10 +29,26 @@ function blobPath(dir: string, digest: string): string {
 /** Create a content store in a folder (created on first write). */
 export function createDiskStore(dir: string): ContentStore {
   const memory = new Map<string, Uint8Array>();
+  // What the cache folder holds, listed once per algorithm, so that a miss costs no I/O.
+  const listings = new Map<string, Promise<Set<string>>>();
+  const madeDirs = new Set<string>();
+  function listing(algorithm: string): Promise<Set<string>> {
+    let list = listings.get(algorithm);
+    if (!list) {
+      list = readdir(join(dir, 'blobs', algorithm)).then(
+        (names) => new Set(names.filter((name) => !name.endsWith('.tmp'))),
+        () => new Set<string>(),
+      );
+      listings.set(algorithm, list);
+    }
+    return list;
+  }
   return {
     async get(digest) {
       const hit = memory.get(digest);
       if (hit) return hit;
+      const [algorithm, hex] = digest.split(':');
+      if (!algorithm || !hex || !(await listing(algorithm)).has(hex)) return undefined;
       let bytes: Uint8Array;
       try {
         bytes = new Uint8Array(await readFile(blobPath(dir, digest)));
@@ -51,7 +67,11 @@ export function createDiskStore(dir: string): ContentStore {
         throw new Error(`Refusing to cache bytes that do not hash to ${digest}.`);
       memory.set(digest, bytes);
       const file = blobPath(dir, digest);
-      await mkdir(join(file, '..'), { recursive: true });
+      const folder = join(file, '..');
+      if (!madeDirs.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        madeDirs.add(folder);
+      }
       const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       await writeFile(temporary, bytes);
       await rename(temporary, file);

@@ -403,7 +403,6 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
           response = undefined;
         }
         const type = (response?.headers.get('content-type') ?? '').split(';')[0]!.trim();
-        let supported = false;
         if (
           response &&
           response.status === 200 &&
@@ -418,10 +417,11 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
             );
             if (index.kind === 'index') return index.manifests;
           } catch {
-            supported = false;
+            // Not an index: treat the API as absent.
           }
         }
-        if (!supported) await markUnsupported(origin);
+        // 404 (the spec's signal), a redirect to another host, 429, or no index: use the fallback tag.
+        await markUnsupported(origin);
       }
     } finally {
       release?.();

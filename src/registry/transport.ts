@@ -380,7 +380,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   ): Promise<RegistryResponse> {
     const tries = probe ? 1 : attempts;
     const slot = semaphore(url.origin);
-    let lastProblem = '';
+    let lastProblem: string;
     for (let attempt = 1; ; attempt++) {
       let response: RegistryResponse | undefined;
       let networkError: unknown;
