@@ -377,6 +377,7 @@ export async function syncImages(
     }
   }
 
+  await options.client.flush();
   const out: ImageSnapshot[] = images.map(
     (image) =>
       results.get(image.ref) ??

@@ -1,9 +1,21 @@
 /**
- * The content-addressed cache: manifests and config blobs stored on disk by digest, verified on the
+ * The content-addressed cache: manifests and config blobs kept on disk by digest, verified on the
  * way in and on the way out, kept between runs. Anything fetched by digest is fetched once, ever.
- * Layout: `<dir>/blobs/<algorithm>/<hex>`, plus small JSON state files next to it.
+ *
+ * Layout: `<dir>/packs/<run>.pack` holds the bytes a run fetched, appended one after the other, and
+ * `<dir>/packs/<run>.json` maps each digest to its offset and length (written when the run ends).
+ * One file per run instead of one per blob: creating thousands of small files costs more than the
+ * requests. Small JSON state files (`<name>.json`) sit next to the packs.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { matchesDigest } from './manifest.ts';
 
@@ -15,66 +27,115 @@ export interface ContentStore {
   get(digest: string): Promise<Uint8Array | undefined>;
   /** Store bytes under their digest; refuses bytes that do not hash to it. */
   put(digest: string, bytes: Uint8Array): Promise<void>;
+  /** Wait until everything stored has reached the disk. */
+  flush(): Promise<void>;
   /** Read a small JSON state file (undefined when missing or unreadable). */
   readState(name: string): Promise<unknown>;
   writeState(name: string, value: unknown): Promise<void>;
 }
 
-function blobPath(dir: string, digest: string): string {
-  const [algorithm, hex] = digest.split(':');
-  if (!algorithm || !hex || !/^[a-f0-9]+$/.test(hex)) throw new Error(`Not a digest: ${digest}`);
-  return join(dir, 'blobs', algorithm, hex);
+/** Where a digest's bytes are: pack file, offset, length. */
+type Location = [pack: string, offset: number, length: number];
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(value)}\n`);
+  await rename(temporary, file);
 }
 
 /** Create a content store in a folder (created on first write). */
 export function createDiskStore(dir: string): ContentStore {
+  const packs = join(dir, 'packs');
   const memory = new Map<string, Uint8Array>();
-  // What the cache folder holds, listed once per algorithm, so that a miss costs no I/O.
-  const listings = new Map<string, Promise<Set<string>>>();
-  const madeDirs = new Set<string>();
-  function listing(algorithm: string): Promise<Set<string>> {
-    let list = listings.get(algorithm);
-    if (!list) {
-      list = readdir(join(dir, 'blobs', algorithm)).then(
-        (names) => new Set(names.filter((name) => !name.endsWith('.tmp'))),
-        () => new Set<string>(),
-      );
-      listings.set(algorithm, list);
-    }
-    return list;
+  let index: Promise<Map<string, Location>> | undefined;
+  const readers = new Map<string, Promise<FileHandle>>();
+  // This run's pack: opened on the first put, indexed on flush.
+  const run = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  let writer: Promise<FileHandle> | undefined;
+  let size = 0;
+  const written: Record<string, [number, number]> = {};
+  const pending = new Set<Promise<unknown>>();
+
+  function loadIndex(): Promise<Map<string, Location>> {
+    index ??= (async () => {
+      const map = new Map<string, Location>();
+      let names: string[] = [];
+      try {
+        names = (await readdir(packs)).filter((name) => name.endsWith('.json')).sort();
+      } catch {
+        return map;
+      }
+      for (const name of names) {
+        try {
+          const entries = JSON.parse(await readFile(join(packs, name), 'utf8')) as Record<
+            string,
+            [number, number]
+          >;
+          const pack = name.replace(/\.json$/, '.pack');
+          for (const [digest, [offset, length]] of Object.entries(entries))
+            map.set(digest, [pack, offset, length]);
+        } catch {
+          // An unreadable index only costs refetching what it listed.
+        }
+      }
+      return map;
+    })();
+    return index;
   }
+
+  async function readAt([pack, offset, length]: Location): Promise<Uint8Array | undefined> {
+    let handle = readers.get(pack);
+    if (!handle) {
+      handle = open(join(packs, pack), 'r');
+      readers.set(pack, handle);
+    }
+    try {
+      const bytes = new Uint8Array(length);
+      const { bytesRead } = await (await handle).read(bytes, 0, length, offset);
+      return bytesRead === length ? bytes : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   return {
     async get(digest) {
       const hit = memory.get(digest);
       if (hit) return hit;
-      const [algorithm, hex] = digest.split(':');
-      if (!algorithm || !hex || !(await listing(algorithm)).has(hex)) return undefined;
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await readFile(blobPath(dir, digest)));
-      } catch {
-        return undefined;
-      }
-      if (!matchesDigest(bytes, digest)) {
-        await rm(blobPath(dir, digest), { force: true });
-        return undefined;
-      }
+      const location = (await loadIndex()).get(digest);
+      if (!location) return undefined;
+      const bytes = await readAt(location);
+      // A damaged entry is ignored (and fetched again), never returned.
+      if (!bytes || !matchesDigest(bytes, digest)) return undefined;
       memory.set(digest, bytes);
       return bytes;
     },
     async put(digest, bytes) {
       if (!matchesDigest(bytes, digest))
         throw new Error(`Refusing to cache bytes that do not hash to ${digest}.`);
+      if (memory.has(digest)) return;
       memory.set(digest, bytes);
-      const file = blobPath(dir, digest);
-      const folder = join(file, '..');
-      if (!madeDirs.has(folder)) {
-        await mkdir(folder, { recursive: true });
-        madeDirs.add(folder);
-      }
-      const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(temporary, bytes);
-      await rename(temporary, file);
+      if ((await loadIndex()).has(digest)) return;
+      writer ??= mkdir(packs, { recursive: true }).then(() =>
+        open(join(packs, `${run}.pack`), 'w'),
+      );
+      const offset = size;
+      size += bytes.length;
+      // Positional writes, off the request path; the index entry only counts once the bytes are written.
+      const write = writer
+        .then((handle) => handle.write(bytes, 0, bytes.length, offset))
+        .then(() => {
+          written[digest] = [offset, bytes.length];
+        });
+      pending.add(write);
+      write.catch(() => {}).finally(() => pending.delete(write));
+    },
+    async flush() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+      if (!writer) return;
+      const handle = await writer;
+      await handle.sync().catch(() => {});
+      await writeJsonAtomic(join(packs, `${run}.json`), written);
     },
     async readState(name) {
       try {
@@ -85,10 +146,7 @@ export function createDiskStore(dir: string): ContentStore {
     },
     async writeState(name, value) {
       await mkdir(dir, { recursive: true });
-      const file = join(dir, `${name}.json`);
-      const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
-      await rename(temporary, file);
+      await writeJsonAtomic(join(dir, `${name}.json`), value);
     },
   };
 }
@@ -106,6 +164,7 @@ export function createMemoryStore(): ContentStore {
         throw new Error(`Refusing to cache bytes that do not hash to ${digest}.`);
       memory.set(digest, bytes);
     },
+    async flush() {},
     async readState(name) {
       return structuredClone(state.get(name));
     },

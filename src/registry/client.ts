@@ -85,6 +85,8 @@ export interface RegistryClient {
   getConfig(repo: Repository, digest: string): Promise<Uint8Array>;
   resolveImage(repo: Repository, digest: string): Promise<ResolvedImage>;
   listReferrers(repo: Repository, digest: string, fallbackTag: boolean): Promise<Descriptor[]>;
+  /** Wait until the cache has written everything to disk. */
+  flush(): Promise<void>;
 }
 
 const SIGNATURE_ARTIFACT = /signature|sigstore|cosign/i;
@@ -476,6 +478,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     getConfig,
     resolveImage,
     listReferrers,
+    flush: () => store.flush(),
   };
 }
 
