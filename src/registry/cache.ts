@@ -116,8 +116,10 @@ export function createDiskStore(dir: string): ContentStore {
       if (memory.has(digest)) return;
       memory.set(digest, bytes);
       if ((await loadIndex()).has(digest)) return;
+      // 'w' creates the pack; after a flush closed it, 'r+' reopens it for positional writes.
+      const flags = size > 0 ? 'r+' : 'w';
       writer ??= mkdir(packs, { recursive: true }).then(() =>
-        open(join(packs, `${run}.pack`), 'w'),
+        open(join(packs, `${run}.pack`), flags),
       );
       const offset = size;
       size += bytes.length;
@@ -132,9 +134,14 @@ export function createDiskStore(dir: string): ContentStore {
     },
     async flush() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
+      const handles = [...readers.values()];
+      readers.clear();
+      for (const handle of handles) await (await handle.catch(() => undefined))?.close();
       if (!writer) return;
       const handle = await writer;
+      writer = undefined;
       await handle.sync().catch(() => {});
+      await handle.close();
       await writeJsonAtomic(join(packs, `${run}.json`), written);
     },
     async readState(name) {
