@@ -4,13 +4,16 @@
  * plain HTTP (blob uploads, manifest PUTs): OCI indexes, Docker schema 2 manifests, derived images
  * sharing their base's layers, annotations, signature tags and attestation entries.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+
+const execFileAsync = promisify(execFile);
 
 /** Ports fetch refuses (WHATWG bad ports) within the range we might pick. */
 const BAD_PORTS = new Set([
@@ -43,20 +46,39 @@ export interface LocalRegistry {
   url: string;
   /** host:port, e.g. "127.0.0.1:41234". */
   host: string;
+  /** The storage folder, which a second instance can serve. */
+  storage: string;
   stop(): Promise<void>;
 }
 
 /** Start `docker-registry serve` on a free loopback port with a temporary storage folder. */
-export async function startRegistry(): Promise<LocalRegistry> {
+export async function startRegistry(
+  options: {
+    /** Serve another registry's storage folder (read it through a second instance). */
+    storage?: string;
+    /** Require Basic auth with this user (htpasswd, bcrypt). */
+    basic?: { username: string; password: string };
+  } = {},
+): Promise<LocalRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'imh-registry-'));
   const port = await freePort();
-  const config = [
+  const storage = options.storage ?? join(dir, 'store');
+  const lines = [
     'version: 0.1',
     'log: { level: error, accesslog: { disabled: true } }',
-    `storage: { filesystem: { rootdirectory: ${join(dir, 'store')} }, delete: { enabled: true } }`,
+    `storage: { filesystem: { rootdirectory: ${storage} }, delete: { enabled: true } }`,
     `http: { addr: 127.0.0.1:${port}, secret: test-secret }`,
-    '',
-  ].join('\n');
+  ];
+  if (options.basic) {
+    const { stdout } = await execFileAsync('htpasswd', [
+      '-Bbn',
+      options.basic.username,
+      options.basic.password,
+    ]);
+    await writeFile(join(dir, 'htpasswd'), stdout);
+    lines.push(`auth: { htpasswd: { realm: test-realm, path: ${join(dir, 'htpasswd')} } }`);
+  }
+  const config = [...lines, ''].join('\n');
   await writeFile(join(dir, 'config.yml'), config);
   const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -70,7 +92,7 @@ export async function startRegistry(): Promise<LocalRegistry> {
       throw new Error(`docker-registry exited (${child.exitCode}): ${stderr}`);
     try {
       const res = await fetch(`${url}/v2/`);
-      if (res.status === 200) break;
+      if (res.status === 200 || (options.basic && res.status === 401)) break;
     } catch {
       // not up yet
     }
@@ -83,6 +105,7 @@ export async function startRegistry(): Promise<LocalRegistry> {
   return {
     url,
     host: `127.0.0.1:${port}`,
+    storage,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
