@@ -59,12 +59,10 @@ export function createDiskStore(dir: string): ContentStore {
   function loadIndex(): Promise<Map<string, Location>> {
     index ??= (async () => {
       const map = new Map<string, Location>();
-      let names: string[] = [];
-      try {
-        names = (await readdir(packs)).filter((name) => name.endsWith('.json')).sort();
-      } catch {
-        return map;
-      }
+      const names = await readdir(packs).then(
+        (all) => all.filter((name) => name.endsWith('.json')).sort(),
+        () => [] as string[],
+      );
       for (const name of names) {
         try {
           const entries = JSON.parse(await readFile(join(packs, name), 'utf8')) as Record<
