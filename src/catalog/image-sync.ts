@@ -23,7 +23,7 @@ import {
   type Repository,
   type ResolvedImage,
 } from '../registry/client.ts';
-import { parseReference } from '../registry/reference.ts';
+import { DOCKER_HUB_HOST, parseReference } from '../registry/reference.ts';
 import { compareVersions } from '../registry/tags.ts';
 
 /** Builds kept per tag in the snapshot. */
@@ -134,9 +134,11 @@ async function fetchImage(
       options.signal?.throwIfAborted();
       // A tag seen before is most likely unchanged: HEAD it (the manifest is cached). A new tag: GET it
       // straight away, which gives the digest (the hash of the bytes) and the manifest in one request.
+      // Docker Hub counts a GET as a pull and a HEAD as none, so there every tag is HEADed first.
+      const headFirst = previousTags.has(name) || repo.host === DOCKER_HUB_HOST;
       const digest =
         list.digests?.get(name) ??
-        (previousTags.has(name)
+        (headFirst
           ? (await client.headManifest(repo, name))?.digest
           : (await client.getTagManifest(repo, name))?.digest);
       if (!digest) return undefined; // removed between the list and the HEAD
