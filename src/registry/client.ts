@@ -21,6 +21,7 @@ import { parseNextLink, splitTags, type TagSplit } from './tags.ts';
 import {
   describeFailure,
   RegistryError,
+  Semaphore,
   type RegistryResponse,
   type Transport,
 } from './transport.ts';
@@ -170,7 +171,15 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     return splitTags(raw);
   }
 
-  async function listTags(repo: Repository): Promise<TagList> {
+  // quay.io allows about 5 tag-list requests a second per client: list one repository at a time there.
+  const quayTagLists = new Semaphore(1);
+  function listTags(repo: Repository): Promise<TagList> {
+    return repo.host === QUAY_HOST
+      ? quayTagLists.run(() => listTagsOnce(repo))
+      : listTagsOnce(repo);
+  }
+
+  async function listTagsOnce(repo: Repository): Promise<TagList> {
     if (
       options.quayRest !== false &&
       repo.host === QUAY_HOST &&

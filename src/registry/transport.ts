@@ -104,7 +104,7 @@ const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const MAX_REDIRECTS = 5;
 
 /** A counting semaphore. */
-class Semaphore {
+export class Semaphore {
   #free: number;
   readonly #waiting: Array<() => void> = [];
   constructor(size: number) {
@@ -116,6 +116,15 @@ class Semaphore {
       return;
     }
     await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+  /** Run a task holding one slot. */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await task();
+    } finally {
+      this.release();
+    }
   }
   release(): void {
     const next = this.#waiting.shift();

@@ -189,3 +189,33 @@ describe('referrers', () => {
     ).toHaveLength(1);
   });
 });
+
+describe('referrers API', () => {
+  it('reads the referrers index where the registry has the API', async () => {
+    const subject = `sha256:${'c'.repeat(64)}`;
+    const index = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: `sha256:${'d'.repeat(64)}`,
+          size: 1,
+          artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        },
+      ],
+    };
+    const { client, calls } = clientWith((url) =>
+      url.pathname === `/v2/ns/app/referrers/${subject}`
+        ? Response.json(index, {
+            headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+          })
+        : undefined,
+    );
+    expect((await client.listReferrers(repo, subject, false)).map((r) => r.digest)).toEqual([
+      `sha256:${'d'.repeat(64)}`,
+    ]);
+    await client.listReferrers(repo, subject, false);
+    expect(calls.filter((c) => c.includes('/referrers/'))).toHaveLength(2); // supported: asked each time
+  });
+});
