@@ -3,6 +3,7 @@ import starlight from '@astrojs/starlight';
 import { readSiteConfig } from './src/site-config.ts';
 import { loadCatalog } from './src/catalog/load.ts';
 import { buildSidebar } from './src/sidebar.ts';
+import { linkCheck } from './src/integrations/link-check.ts';
 
 const config = readSiteConfig();
 // The sidebar lists every subproject, image and SIG, so an invalid catalog fails here with every problem listed.
@@ -15,14 +16,17 @@ export default defineConfig({
     starlight({
       title: 'Image Mode Hub',
       description: 'Fedora’s image mode at a glance: bootable container images, who owns them, and how to contribute.',
-      logo: { src: './src/assets/logo.svg', alt: 'Image Mode Hub' },
+      logo: { src: './src/assets/logo.svg', alt: '' },
       favicon: '/favicon.svg',
       customCss: ['./src/styles/fedora.css'],
       editLink: { baseUrl: `${config.repoUrl}/src/branch/${config.repoBranch}/` },
       lastUpdated: true,
+      routeMiddleware: './src/route-data.ts',
+      head: [{ tag: 'link', attrs: { rel: 'alternate', type: 'application/atom+xml', title: 'New image builds', href: '/feeds/images.xml' } }],
       social: [{ icon: 'comment', label: 'Discussion', href: 'https://discussion.fedoraproject.org/tag/bootc-initiative' }],
       sidebar: buildSidebar(catalog),
     }),
+    linkCheck(),
   ],
   vite: { environments: { prerender: { resolve: { noExternal: ['js-yaml'] } } } },
 });

@@ -189,6 +189,19 @@ export const PipelineSnapshotSchema = z.object({
   platforms: z.array(z.string()).default([]),
   /** Catalog image repositories this PipelineRun is linked to. */
   images: z.array(z.string()).default([]),
+  /**
+   * How each of `images` was linked: "output-image" (the output image's repository is the catalog
+   * image or a mirror), "component-name" (the Konflux component is the image's last path segment),
+   * "konflux-intermediate" (quay.io/konflux-fedora/<tenant>/<name>, released to the image).
+   */
+  imageLinks: z
+    .array(
+      z.object({
+        image: z.string(),
+        rule: z.enum(['output-image', 'component-name', 'konflux-intermediate']),
+      }),
+    )
+    .default([]),
 });
 
 /** Facts about one repository. */

@@ -1,0 +1,50 @@
+/**
+ * `npm run snapshot:sample-repos`: write the committed sample content/snapshot/repos.json and
+ * audit.json. Nothing reaches the real forges here: a local forge server answers with fixture
+ * repositories shaped like the real ones (tests/fixtures/forges/sample.ts), the sync runs on the
+ * real catalog against it, and the files say `sample: true`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_CATALOG_DIR } from '../src/catalog/load.ts';
+import { runReposStep } from '../src/catalog/repos-step.ts';
+import { DEFAULT_SNAPSHOT_DIR } from '../src/catalog/snapshot-io.ts';
+import { startForgeServer } from '../tests/helpers/forge-server.ts';
+import { SAMPLE_NOW, sampleRepos } from '../tests/fixtures/forges/sample.ts';
+
+const { values } = parseArgs({
+  options: {
+    catalog: { type: 'string', default: DEFAULT_CATALOG_DIR },
+    snapshot: { type: 'string', default: DEFAULT_SNAPSHOT_DIR },
+  },
+});
+
+const server = await startForgeServer(sampleRepos());
+const cacheDir = await mkdtemp(join(tmpdir(), 'sample-repos-'));
+try {
+  const { repos } = await runReposStep({
+    catalogDir: values.catalog,
+    snapshotDir: values.snapshot,
+    // Only the local server's endpoints: no token from this shell is read or sent.
+    env: {
+      GITHUB_API_URL: server.githubApiUrl,
+      GITHUB_TOKEN: 'sample',
+      GITLAB_API_URL: server.gitlabApiUrl,
+      FORGEJO_API_URL: server.forgejoApiUrl,
+      IMAGE_MODE_FORGES: `pagure.io=${server.pagureApiUrl},src.fedoraproject.org=${server.pagureApiUrl}`,
+    },
+    cacheFile: join(cacheDir, 'etags.json'),
+    now: () => SAMPLE_NOW,
+    sample: {
+      note: 'Sample data: read from a local fixture forge shaped like the real repositories (CODEOWNERS of ublue-os, .tekton PipelineRuns of base-images and fedora-coreos-config), not from GitHub, GitLab, Forgejo or pagure. Members, issues and dates are made up. Run `npm run sync:repos` with network access for real data.',
+    },
+  });
+  console.log(
+    `${repos.repos.length} repositories, ${server.requests.length} requests to the fixture forge.`,
+  );
+} finally {
+  await server.close();
+  await rm(cacheDir, { recursive: true, force: true });
+}

@@ -1,0 +1,73 @@
+/**
+ * The JSON the site publishes under /api/, for people who build on it. Shapes are plain and
+ * stable: catalog facts and snapshot facts side by side, with the same names as the snapshot.
+ */
+import { listImages, listOrphans, listOwners, evaluateMilestones, imagePath, type ImageView, type SiteData } from './views.ts';
+
+/** Make a JSON response with deterministic, readable output. */
+export function jsonResponse(value: unknown): Response {
+  return new Response(`${JSON.stringify(value, null, 2)}\n`, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
+/** One image: catalog facts, status and every tracked tag. */
+export function exportImage(view: ImageView) {
+  return {
+    ref: view.ref,
+    page: imagePath(view.ref),
+    subproject: view.subproject.id,
+    role: view.image.role,
+    title: view.image.title ?? null,
+    basedOn: view.image.basedOn ?? null,
+    mirrors: view.image.mirrors,
+    expectedPlatforms: view.image.platforms,
+    status: view.snapshot.status,
+    fetchedAt: view.snapshot.fetchedAt,
+    error: view.snapshot.error ?? null,
+    tagCount: view.snapshot.tagCount,
+    tags: view.snapshot.tags,
+    mirrorChecks: view.snapshot.mirrors,
+  };
+}
+
+/** Every image of the catalog. */
+export function exportImages(data: SiteData) {
+  return {
+    schemaVersion: 1,
+    generatedAt: data.images?.generatedAt ?? null,
+    sample: data.images?.sample ?? false,
+    images: listImages(data).map(exportImage),
+  };
+}
+
+/** Owners with what they own and take over, orphaned deliverables, and the audit findings. */
+export function exportOwners(data: SiteData) {
+  const ref = ({ subproject, deliverable }: { subproject: { id: string }; deliverable: { id: string; title: string; state: string } }) => ({
+    subproject: subproject.id,
+    deliverable: deliverable.id,
+    title: deliverable.title,
+    state: deliverable.state,
+  });
+  return {
+    schemaVersion: 1,
+    owners: listOwners(data.catalog).map((owner) => ({ owner: owner.owner, sig: owner.sig?.name ?? null, owns: owner.owns.map(ref), incoming: owner.incoming.map(ref) })),
+    orphans: listOrphans(data.catalog).map(ref),
+    audit: data.audit ? { generatedAt: data.audit.generatedAt, sample: data.audit.sample, findings: data.audit.findings } : null,
+  };
+}
+
+/** Milestones with their criteria evaluated as of `now`. */
+export function exportMilestones(data: SiteData, now: Date) {
+  return {
+    schemaVersion: 1,
+    evaluatedAt: now.toISOString(),
+    milestones: evaluateMilestones(data, now).map((result) => ({
+      id: result.milestone.id,
+      title: result.milestone.title,
+      release: result.milestone.release,
+      phase: result.milestone.phase,
+      target: result.milestone.target,
+      status: result.status,
+      criteria: result.criteria.map((criterion) => ({ ...criterion.criterion, status: criterion.status, evidence: criterion.evidence })),
+    })),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * An Atom feed of image builds: one entry per build (digest) of a tracked tag, newest first, so a
+ * feed reader shows when a new base image or a rebuilt variant appears. Entry ids are stable: the
+ * repository and digest, so a build seen again is not a new entry.
+ */
+import { groupTagsByDigest, imagePath, listImages, formatPlatform, type SiteData } from './views.ts';
+
+/** Escape text for XML. */
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (character) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[character]!);
+}
+
+/** Write the Atom feed of the newest `limit` image builds. */
+export function imageBuildsFeed(data: SiteData, siteUrl: string, limit = 100): string {
+  const site = siteUrl.replace(/\/$/, '');
+  const entries = listImages(data)
+    .flatMap((view) => groupTagsByDigest(view.snapshot.tags).map((group) => ({ view, group })))
+    .filter(({ group }) => group.created !== null)
+    .sort((a, b) => b.group.created!.localeCompare(a.group.created!) || a.view.ref.localeCompare(b.view.ref))
+    .slice(0, limit);
+  const updated = entries[0]?.group.created ?? data.images?.generatedAt ?? '1970-01-01T00:00:00Z';
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    '  <title>Image Mode Hub: new image builds</title>',
+    `  <id>${escapeXml(`${site}/feeds/images.xml`)}</id>`,
+    `  <link rel="self" href="${escapeXml(`${site}/feeds/images.xml`)}"/>`,
+    `  <link rel="alternate" href="${escapeXml(`${site}/images/`)}"/>`,
+    `  <updated>${escapeXml(updated)}</updated>`,
+    '  <author><name>Image Mode Hub</name></author>',
+  ];
+  for (const { view, group } of entries) {
+    const title = `${view.image.title ?? view.ref}: ${group.tags.join(', ')}`;
+    const platforms = group.platforms.map(formatPlatform).join(', ');
+    const summary = `${view.ref}:${group.tags[0]} is ${group.digest}, built ${group.created}, for ${platforms || 'no known platform'}${group.basedOn ? `, based on ${group.basedOn.ref}` : ''}.`;
+    lines.push(
+      '  <entry>',
+      `    <title>${escapeXml(title)}</title>`,
+      `    <id>${escapeXml(`urn:image-mode-hub:${view.ref}@${group.digest}`)}</id>`,
+      `    <link href="${escapeXml(`${site}${imagePath(view.ref)}`)}"/>`,
+      `    <updated>${escapeXml(group.created!)}</updated>`,
+      `    <summary>${escapeXml(summary)}</summary>`,
+      '  </entry>',
+    );
+  }
+  lines.push('</feed>', '');
+  return lines.join('\n');
+}

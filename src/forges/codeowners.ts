@@ -1,0 +1,217 @@
+/**
+ * Ownership files: CODEOWNERS (GitHub, GitLab and Forgejo flavours, GitLab sections included),
+ * Kubernetes-style OWNERS (YAML approvers/reviewers) and free-form MAINTAINERS files.
+ *
+ * Pure: text in, rules and owners with their line numbers out.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { ForgeKind } from './repo-url.ts';
+
+/** One rule of a CODEOWNERS file. */
+export interface CodeownersRule {
+  pattern: string;
+  /** Owners as written: "@user", "@org/team", "@group/subgroup" or an e-mail address. */
+  owners: string[];
+  /** 1-based line of the rule. */
+  line: number;
+  /** GitLab section the rule is in, when any. */
+  section?: string;
+  /** True when the owners come from the section header's default owners. */
+  defaultOwners?: boolean;
+}
+
+/** A GitLab CODEOWNERS section header: `[Name]`, `^[Optional]`, `[Name][2] @default-owner`. */
+export interface CodeownersSection {
+  name: string;
+  line: number;
+  optional: boolean;
+  /** Approvals required, from `[Name][2]`. */
+  approvals?: number;
+  defaultOwners: string[];
+}
+
+export interface CodeownersFile {
+  rules: CodeownersRule[];
+  sections: CodeownersSection[];
+  /** Lines that could not be read, with why. */
+  problems: { line: number; message: string }[];
+}
+
+/** Where each forge looks for CODEOWNERS, in the order it looks; the first file found wins. */
+export const CODEOWNERS_PATHS: Readonly<Record<ForgeKind, readonly string[]>> = {
+  github: ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'],
+  gitlab: ['CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS'],
+  forgejo: [
+    'CODEOWNERS',
+    'docs/CODEOWNERS',
+    '.forgejo/CODEOWNERS',
+    '.gitea/CODEOWNERS',
+    '.github/CODEOWNERS',
+  ],
+  pagure: ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS'],
+  other: ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS'],
+};
+
+/** OWNERS and MAINTAINERS file names looked for in the repository root. */
+export const OWNERS_FILES = ['OWNERS'] as const;
+export const MAINTAINERS_FILES = ['MAINTAINERS', 'MAINTAINERS.md', 'MAINTAINERS.txt'] as const;
+
+/** Split a line into whitespace-separated tokens, honouring `\ ` and `\#` escapes; stop at a comment. */
+function tokenize(line: string): string[] {
+  const tokens: string[] = [];
+  let current = '';
+  let inToken = false;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index]!;
+    if (char === '\\' && index + 1 < line.length) {
+      const next = line[index + 1]!;
+      if (next === '#' || next === ' ' || next === '\\') {
+        current += next;
+        inToken = true;
+        index++;
+        continue;
+      }
+    }
+    if (char === '#' && !inToken) break; // a comment: at the start of a line or of a token
+    if (char === ' ' || char === '\t') {
+      if (inToken) tokens.push(current);
+      current = '';
+      inToken = false;
+      continue;
+    }
+    current += char;
+    inToken = true;
+  }
+  if (inToken) tokens.push(current);
+  return tokens;
+}
+
+const SECTION = /^(\^)?\[([^\]]+)\](?:\[(\d+)\])?(.*)$/;
+
+/** Tell whether a CODEOWNERS token is an owner (a handle, a team or an e-mail address). */
+function isOwnerToken(token: string): boolean {
+  return token.startsWith('@') || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(token);
+}
+
+/** Parse a CODEOWNERS file into rules (pattern, owners, line), with GitLab sections and default owners. */
+export function parseCodeowners(text: string): CodeownersFile {
+  const rules: CodeownersRule[] = [];
+  const sections: CodeownersSection[] = [];
+  const problems: CodeownersFile['problems'] = [];
+  let section: CodeownersSection | undefined;
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const header = SECTION.exec(trimmed);
+    if (header) {
+      const owners = tokenize(header[4] ?? '');
+      section = {
+        name: header[2]!.trim(),
+        line,
+        optional: header[1] === '^',
+        defaultOwners: owners.filter(isOwnerToken),
+      };
+      if (header[3] !== undefined) section.approvals = Number(header[3]);
+      sections.push(section);
+      return;
+    }
+    const [pattern, ...rest] = tokenize(trimmed);
+    if (pattern === undefined) return;
+    const owners = rest.filter(isOwnerToken);
+    const unknown = rest.filter((token) => !isOwnerToken(token));
+    if (unknown.length > 0) {
+      problems.push({
+        line,
+        message: `"${unknown.join(' ')}" is not an owner; write "@user", "@org/team" or an e-mail address.`,
+      });
+    }
+    const rule: CodeownersRule = { pattern, owners, line };
+    if (section) {
+      rule.section = section.name;
+      if (owners.length === 0 && section.defaultOwners.length > 0) {
+        rule.owners = [...section.defaultOwners];
+        rule.defaultOwners = true;
+      }
+    }
+    rules.push(rule);
+  });
+  return { rules, sections, problems };
+}
+
+/** One owner read from a file, with the line it is on. */
+export interface FileOwner {
+  /** The owner as written: "@user", "login", "Name <mail>" reduced to its handle or e-mail. */
+  owner: string;
+  line: number;
+  /** "approver" or "reviewer" for OWNERS; the CODEOWNERS pattern; or undefined. */
+  detail?: string;
+}
+
+/** Read the approvers and reviewers of a Kubernetes-style OWNERS file (YAML), with their lines. */
+export function parseOwnersFile(text: string): { owners: FileOwner[]; problems: string[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  const problems = document.errors.map((error) => error.message);
+  const owners: FileOwner[] = [];
+  if (!isMap(document.contents))
+    return {
+      owners,
+      problems: problems.length ? problems : ['OWNERS is not a YAML mapping with approvers:'],
+    };
+  for (const [key, detail] of [
+    ['approvers', 'approver'],
+    ['reviewers', 'reviewer'],
+  ] as const) {
+    const list = document.contents.get(key, true);
+    if (!isSeq(list)) continue;
+    for (const item of list.items) {
+      if (!isScalar(item) || typeof item.value !== 'string') continue;
+      const offset = item.range?.[0] ?? 0;
+      owners.push({ owner: item.value.trim(), line: lineCounter.linePos(offset).line, detail });
+    }
+  }
+  return { owners, problems };
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const HANDLE = /(?<![\w.@/-])@([A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)*)/g;
+
+/**
+ * Read the handles and e-mail addresses of a MAINTAINERS file, whatever its layout (lists, tables,
+ * "Name <mail> (@handle)"), one entry per handle or address, with its line.
+ * A line with a handle contributes the handle only, so a person is not counted twice.
+ */
+export function parseMaintainersFile(text: string): FileOwner[] {
+  const owners: FileOwner[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('<!--')) return;
+    const handles = [...line.replace(EMAIL, ' ').matchAll(HANDLE)].map(
+      (match) => `@${match[1]!.replace(/[.]+$/, '')}`,
+    );
+    const found =
+      handles.length > 0
+        ? handles
+        : [...line.matchAll(EMAIL)].map((match) => match[0].toLowerCase());
+    for (const owner of new Set(found)) owners.push({ owner, line: index + 1 });
+  });
+  return owners;
+}
+
+/**
+ * Turn an owner as written in a file on a forge into a handle: "github:login", "github:org/team",
+ * "gitlab:group/subgroup", "forgejo:user", or a lower-case e-mail address.
+ * Returns undefined for GitLab role owners such as "@@maintainer" (members are read from the API).
+ */
+export function ownerHandle(owner: string, forge: ForgeKind): string | undefined {
+  const trimmed = owner.trim();
+  if (trimmed.startsWith('@@')) return undefined;
+  if (/^[^@\s]+@[^@\s]+$/.test(trimmed)) return trimmed.toLowerCase();
+  const name = trimmed.replace(/^@/, '');
+  if (name === '') return undefined;
+  const prefix = forge === 'other' ? 'unknown' : forge === 'pagure' ? 'fas' : forge;
+  // GitHub logins and team slugs are case-insensitive; keep GitLab/Forgejo paths as written, lower-cased too (both are case-insensitive).
+  return `${prefix}:${name.toLowerCase()}`;
+}

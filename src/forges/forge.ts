@@ -1,0 +1,197 @@
+/**
+ * The Forge interface every forge client implements, and the ownership and pipeline logic they
+ * share: find the CODEOWNERS / OWNERS / MAINTAINERS files and the .tekton/ PipelineRuns from a
+ * forge's file listing, and turn them into observed owners and pipelines with their sources.
+ */
+import type { ObservedOwner, RepoFacts } from '../catalog/snapshot-schema.ts';
+import {
+  CODEOWNERS_PATHS,
+  MAINTAINERS_FILES,
+  OWNERS_FILES,
+  ownerHandle,
+  parseCodeowners,
+  parseMaintainersFile,
+  parseOwnersFile,
+} from './codeowners.ts';
+import type { ForgeKind, RepoLocation } from './repo-url.ts';
+
+/** An entry of a directory listing. */
+export interface RepoEntry {
+  name: string;
+  path: string;
+  type: 'file' | 'dir' | 'other';
+}
+
+/** A file read from a repository. */
+export interface RepoFile {
+  path: string;
+  text: string;
+}
+
+/** Options every forge takes for repo facts. */
+export interface FactsOptions {
+  /** Labels of good first issues; an issue with any of them counts. */
+  goodFirstIssueLabels: readonly string[];
+  /** Most good first issues listed (the count covers all). Default 20. */
+  maxGoodFirstIssues?: number;
+}
+
+/** One forge host: repo facts, observed owners and .tekton files of its repositories. */
+export interface Forge {
+  readonly kind: ForgeKind;
+  /** Web host, e.g. "github.com". */
+  readonly host: string;
+  /** Get the facts of a repository; throws RepoNotFoundError, RateLimitError or ForgeError. */
+  getRepoFacts(repo: RepoLocation, options: FactsOptions): Promise<RepoFacts | null>;
+  /** List the owners the repository shows: ownership files and, where the API gives them, members. */
+  listOwners(repo: RepoLocation, facts: RepoFacts | null): Promise<ObservedOwner[]>;
+  /** Read the top-level .tekton/*.yaml files of the default branch. */
+  listTektonFiles(repo: RepoLocation, facts: RepoFacts | null): Promise<RepoFile[]>;
+}
+
+/** The file access a forge client provides; the shared logic builds owners and pipelines on it. */
+export interface RepoFiles {
+  /** List a directory ("" for the root) at a ref; [] when it does not exist. */
+  listDirectory(repo: RepoLocation, dir: string, ref: string | undefined): Promise<RepoEntry[]>;
+  /** Read a file at a ref; undefined when it does not exist. */
+  readFile(repo: RepoLocation, path: string, ref: string | undefined): Promise<string | undefined>;
+}
+
+/** Merge observed owners by handle, sorting handles and sources. */
+export function mergeOwners(owners: readonly ObservedOwner[]): ObservedOwner[] {
+  const byHandle = new Map<string, ObservedOwner>();
+  for (const owner of owners) {
+    const existing = byHandle.get(owner.handle);
+    if (existing) existing.sources.push(...owner.sources);
+    else byHandle.set(owner.handle, { handle: owner.handle, sources: [...owner.sources] });
+  }
+  const sourceKey = (source: ObservedOwner['sources'][number]) =>
+    `${source.kind}\u0000${source.file ?? ''}\u0000${String(source.line ?? 0).padStart(6, '0')}\u0000${source.pattern ?? ''}\u0000${source.detail ?? ''}`;
+  return [...byHandle.values()]
+    .map((owner) => {
+      const unique = new Map(owner.sources.map((source) => [sourceKey(source), source]));
+      return {
+        handle: owner.handle,
+        sources: [...unique.keys()].sort().map((key) => unique.get(key)!),
+      };
+    })
+    .sort((a, b) => a.handle.localeCompare(b.handle));
+}
+
+/** Read the ownership files of a repository (first CODEOWNERS found, OWNERS, MAINTAINERS) into observed owners. */
+export async function readFileOwners(
+  files: RepoFiles,
+  repo: RepoLocation,
+  ref: string | undefined,
+): Promise<ObservedOwner[]> {
+  const directories = new Map<string, RepoEntry[]>();
+  const list = async (dir: string) => {
+    if (!directories.has(dir)) directories.set(dir, await files.listDirectory(repo, dir, ref));
+    return directories.get(dir)!;
+  };
+  const exists = async (path: string) => {
+    const slash = path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : path.slice(0, slash);
+    if (dir !== '') {
+      const root = await list('');
+      if (!root.some((entry) => entry.name === dir && entry.type === 'dir')) return false;
+    }
+    return (await list(dir)).some((entry) => entry.path === path && entry.type === 'file');
+  };
+  const owners: ObservedOwner[] = [];
+  for (const path of CODEOWNERS_PATHS[repo.forge]) {
+    if (!(await exists(path))) continue;
+    const text = await files.readFile(repo, path, ref);
+    if (text === undefined) continue;
+    for (const rule of parseCodeowners(text).rules) {
+      for (const owner of rule.owners) {
+        const handle = ownerHandle(owner, repo.forge);
+        if (handle)
+          owners.push({
+            handle,
+            sources: [{ kind: 'codeowners', file: path, line: rule.line, pattern: rule.pattern }],
+          });
+      }
+    }
+    break; // the first CODEOWNERS found is the one the forge uses
+  }
+  for (const path of OWNERS_FILES) {
+    if (!(await exists(path))) continue;
+    const text = await files.readFile(repo, path, ref);
+    if (text === undefined) continue;
+    for (const entry of parseOwnersFile(text).owners) {
+      const handle = ownerHandle(entry.owner, repo.forge);
+      if (handle)
+        owners.push({
+          handle,
+          sources: [{ kind: 'owners-file', file: path, line: entry.line, detail: entry.detail }],
+        });
+    }
+  }
+  for (const path of MAINTAINERS_FILES) {
+    if (!(await exists(path))) continue;
+    const text = await files.readFile(repo, path, ref);
+    if (text === undefined) continue;
+    for (const entry of parseMaintainersFile(text)) {
+      const handle = ownerHandle(entry.owner, repo.forge);
+      if (handle)
+        owners.push({
+          handle,
+          sources: [{ kind: 'maintainers-file', file: path, line: entry.line }],
+        });
+    }
+  }
+  return owners;
+}
+
+/** Read the top-level .tekton/*.yaml and *.yml files of a repository, sorted by path. */
+export async function readTektonFiles(
+  files: RepoFiles,
+  repo: RepoLocation,
+  ref: string | undefined,
+): Promise<RepoFile[]> {
+  const root = await files.listDirectory(repo, '', ref);
+  if (!root.some((entry) => entry.name === '.tekton' && entry.type === 'dir')) return [];
+  const entries = (await files.listDirectory(repo, '.tekton', ref))
+    .filter((entry) => entry.type === 'file' && /\.ya?ml$/i.test(entry.name))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  const result: RepoFile[] = [];
+  for (const entry of entries) {
+    const text = await files.readFile(repo, entry.path, ref);
+    if (text !== undefined) result.push({ path: entry.path, text });
+  }
+  return result;
+}
+
+/** Memoise directory listings per repo, ref and dir, so owners and pipelines share one root listing. */
+export function memoiseListings(files: RepoFiles): RepoFiles {
+  const listings = new Map<string, Promise<RepoEntry[]>>();
+  return {
+    listDirectory(repo, dir, ref) {
+      const key = `${repo.host}/${repo.path}@${ref ?? ''}:${dir}`;
+      let listing = listings.get(key);
+      if (!listing) {
+        listing = files.listDirectory(repo, dir, ref);
+        listings.set(key, listing);
+        listing.catch(() => listings.delete(key));
+      }
+      return listing;
+    },
+    readFile: (repo, path, ref) => files.readFile(repo, path, ref),
+  };
+}
+
+/** Sort and trim good first issues into the snapshot's shape. */
+export function goodFirstIssues(
+  items: { title: string; url: string; labels: string[]; number: number }[],
+  max: number,
+): RepoFacts['goodFirstIssues'] {
+  const unique = new Map(items.map((item) => [item.url, item]));
+  const sorted = [...unique.values()].sort((a, b) => b.number - a.number);
+  return {
+    count: sorted.length,
+    items: sorted
+      .slice(0, max)
+      .map((item) => ({ title: item.title, url: item.url, labels: [...item.labels].sort() })),
+  };
+}

@@ -1,0 +1,12 @@
+/** GET /api/images/<registry>/<repository>.json: one image, as on its page. */
+import type { APIRoute, GetStaticPaths } from 'astro';
+import { getSiteData } from '../../../loaders/site-data.ts';
+import { exportImage, jsonResponse } from '../../../catalog/exports.ts';
+import { listImages, type ImageView } from '../../../catalog/views.ts';
+
+export const getStaticPaths = (async () => {
+  const data = await getSiteData();
+  return listImages(data).map((view) => ({ params: { ref: view.ref }, props: { view } }));
+}) satisfies GetStaticPaths;
+
+export const GET: APIRoute = async ({ props }) => jsonResponse(exportImage((props as { view: ImageView }).view));

@@ -1,0 +1,33 @@
+/**
+ * Starlight route middleware: "Last updated" dates for the written pages.
+ *
+ * Starlight reads commit dates only under src/content/docs/, and our guides live in content/docs/
+ * next to the catalog, so this fills in the date of each page's newest commit itself. Generated
+ * pages keep the date their data was fetched, which they set themselves.
+ */
+import { defineRouteMiddleware } from '@astrojs/starlight/route-data';
+import { spawnSync } from 'node:child_process';
+
+let dates: Map<string, Date> | undefined;
+
+/** Read the newest commit date of every file under content/docs/ in one git call. */
+function readCommitDates(): Map<string, Date> {
+  const result = new Map<string, Date>();
+  const log = spawnSync('git', ['log', '--format=t:%ct', '--name-only', '--', 'content/docs'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (log.error || log.status !== 0) return result;
+  let current = 0;
+  for (const line of log.stdout.split('\n')) {
+    if (line.startsWith('t:')) current = Number(line.slice(2)) * 1000;
+    else if (line.trim() !== '' && !result.has(line.trim())) result.set(line.trim(), new Date(current));
+  }
+  return result;
+}
+
+export const onRequest = defineRouteMiddleware((context) => {
+  const route = context.locals.starlightRoute;
+  const file = route.entry.filePath;
+  if (route.lastUpdated !== undefined || !file?.startsWith('content/docs/')) return;
+  dates ??= readCommitDates();
+  const date = dates.get(file);
+  if (date) route.lastUpdated = date;
+});
