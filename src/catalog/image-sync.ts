@@ -76,6 +76,16 @@ function createdOf(image: ResolvedImage): string | null {
   return times.at(-1) ?? null;
 }
 
+/** A tag's build history; for a snapshot written before histories existed, its current build. */
+export function historyOf(tag: TagSnapshot, now: string): Build[] {
+  if (tag.history && tag.history.length > 0) return tag.history;
+  const times = tag.platforms
+    .map((p) => p.created)
+    .filter((c): c is string => c !== null)
+    .sort();
+  return [{ digest: tag.digest, created: times.at(-1) ?? null, seenAt: now }];
+}
+
 /** Update a tag's build history with its current digest (newest first, bounded). */
 export function updateHistory(
   previous: readonly Build[],
@@ -159,7 +169,7 @@ async function fetchImage(
             sbom: facts?.sbom ?? false,
             referrers,
           },
-          history: updateHistory(before.history, digest, before.history[0]?.created ?? null, now),
+          history: updateHistory(historyOf(before, now), digest, null, now),
         };
       }
       const image = await client.resolveImage(repo, digest);
@@ -201,7 +211,7 @@ async function fetchImage(
           return platform;
         }),
         signatures,
-        history: updateHistory(before?.history ?? [], digest, createdOf(image), now),
+        history: updateHistory(before ? historyOf(before, now) : [], digest, createdOf(image), now),
       };
       if (before?.basedOn && before.digest === digest) tag.basedOn = before.basedOn;
       return tag;
@@ -347,7 +357,7 @@ export async function syncImages(
     const base = results.get(image.basedOn) ?? previousByRef.get(image.basedOn);
     const baseTags: BaseTag[] = (base?.tags ?? []).map((t) => ({
       name: t.name,
-      history: t.history,
+      history: historyOf(t, now),
     }));
     const baseRepo = repositoryOf(image.basedOn);
     const baseCache = new Map<string, Promise<ResolvedImage | undefined>>();

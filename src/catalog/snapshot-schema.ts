@@ -110,7 +110,7 @@ export const TagSnapshotSchema = z.object({
    * Builds this tag has pointed to, newest first, the current one included (at most 10), so that
    * lineage can count how many builds a derived image is behind.
    */
-  history: z.array(BuildSchema).default([]),
+  history: z.array(BuildSchema).optional(),
 });
 
 /** A mirror's agreement with its primary repository. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assessImages,
   HISTORY_LENGTH,
+  historyOf,
   markFailed,
   updateHistory,
 } from '../../../src/catalog/image-sync.ts';
@@ -58,5 +59,40 @@ describe('failure', () => {
     expect(
       assessImages(snapshot(markFailed('quay.io/a/b', undefined, '404')), 7, now).problems,
     ).toEqual(['quay.io/a/b: no data (404).']);
+  });
+});
+
+describe('historyOf', () => {
+  it('falls back to the current build for a snapshot written before histories existed', () => {
+    const tag = {
+      name: '44',
+      digest: d(1),
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      streams: [],
+      platforms: [
+        {
+          os: 'linux',
+          architecture: 'amd64',
+          digest: d(2),
+          created: '2026-11-01T00:00:00.000Z',
+          labels: {},
+          size: 1,
+          layers: 1,
+        },
+        {
+          os: 'linux',
+          architecture: 'arm64',
+          digest: d(3),
+          created: '2026-11-02T00:00:00.000Z',
+          labels: {},
+          size: 1,
+          layers: 1,
+        },
+      ],
+      signatures: { cosign: false, attestation: false, sbom: false, referrers: [] },
+    };
+    expect(historyOf(tag, '2026-11-28T00:00:00.000Z')).toEqual([
+      { digest: d(1), created: '2026-11-02T00:00:00.000Z', seenAt: '2026-11-28T00:00:00.000Z' },
+    ]);
   });
 });
