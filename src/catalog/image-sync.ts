@@ -321,9 +321,7 @@ export async function syncImages(
   const now = (options.now ?? (() => new Date()))().toISOString();
   const images = catalogImages(catalog);
   const previousByRef = new Map((previous?.images ?? []).map((i) => [i.ref, i]));
-  const only = options.only
-    ? new Set(options.only.map((ref) => ref.replace(/[:@].*$/, '').replace(/\/+$/, '')))
-    : undefined;
+  const only = options.only ? new Set(options.only) : undefined;
   const toSync = images.filter((image) => !only || only.has(image.ref));
   const totals = new Map<string, number>();
   for (const image of toSync) {
