@@ -7,6 +7,8 @@
  * the allowed age); 1: something has no usable data (the snapshot is still written, keeping the last
  * good data); 2: the catalog or the arguments are invalid (nothing written).
  */
+import { readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CATALOG_DIR, readCatalog } from '../src/catalog/load.ts';
 import { formatProblems } from '../src/catalog/problems.ts';
@@ -151,6 +153,16 @@ const log = (line: string) => {
 const controller = new AbortController();
 process.once('SIGINT', () => {
   controller.abort();
+  // A write cut short leaves only its temporary file (the rename never happened): remove it.
+  const folder = values.snapshot.endsWith('.json') ? dirname(values.snapshot) : values.snapshot;
+  try {
+    for (const name of readdirSync(folder)) {
+      if (name.startsWith('.') && name.includes(`.${process.pid}.`) && name.endsWith('.tmp'))
+        rmSync(join(folder, name), { force: true });
+    }
+  } catch {
+    // no folder yet
+  }
   console.error('\nInterrupted: the snapshot was not changed.');
   process.exit(130);
 });
