@@ -87,6 +87,13 @@ export const SignatureFactsSchema = z.object({
   referrers: z.array(z.object({ artifactType: z.string(), digest: Digest })).default([]),
 });
 
+/** One build a tag pointed to: its digest, build time and when the sync first saw it. */
+export const BuildSchema = z.object({
+  digest: Digest,
+  created: IsoDateTime.nullable(),
+  seenAt: IsoDateTime,
+});
+
 /** One tag of an image repository. */
 export const TagSnapshotSchema = z.object({
   name: z.string(),
@@ -99,6 +106,11 @@ export const TagSnapshotSchema = z.object({
   platforms: z.array(PlatformSnapshotSchema),
   basedOn: BasedOnSchema.optional(),
   signatures: SignatureFactsSchema,
+  /**
+   * Builds this tag has pointed to, newest first, the current one included (at most 10), so that
+   * lineage can count how many builds a derived image is behind.
+   */
+  history: z.array(BuildSchema).optional(),
 });
 
 /** A mirror's agreement with its primary repository. */
@@ -257,6 +269,7 @@ export type SnapshotHeader = z.output<typeof SnapshotHeaderSchema>;
 export type PlatformSnapshot = z.output<typeof PlatformSnapshotSchema>;
 export type BasedOn = z.output<typeof BasedOnSchema>;
 export type SignatureFacts = z.output<typeof SignatureFactsSchema>;
+export type Build = z.output<typeof BuildSchema>;
 export type TagSnapshot = z.output<typeof TagSnapshotSchema>;
 export type MirrorSnapshot = z.output<typeof MirrorSnapshotSchema>;
 export type ImageSnapshot = z.output<typeof ImageSnapshotSchema>;

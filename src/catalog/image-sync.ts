@@ -1,0 +1,430 @@
+/**
+ * The image sync: for every image repository of the catalog, list tags, select the streams' tags,
+ * HEAD each for its digest, resolve what is new (through the content-addressed cache), check
+ * mirrors, read signature facts, then work out lineage. A failing image keeps its last good data,
+ * marked stale; an image never fetched is unavailable.
+ */
+import type { Catalog, Image } from './schema.ts';
+import {
+  SNAPSHOT_SCHEMA_VERSION,
+  type BasedOn,
+  type Build,
+  type ImageSnapshot,
+  type ImagesSnapshot,
+  type MirrorSnapshot,
+  type SignatureFacts,
+  type TagSnapshot,
+} from './snapshot-schema.ts';
+import { selectTags } from './tag-pattern.ts';
+import { findBase, type BaseTag } from './lineage.ts';
+import {
+  isSignatureArtifact,
+  type RegistryClient,
+  type Repository,
+  type ResolvedImage,
+} from '../registry/client.ts';
+import { DOCKER_HUB_HOST, parseReference } from '../registry/reference.ts';
+import { compareVersions } from '../registry/tags.ts';
+
+/** Builds kept per tag in the snapshot. */
+export const HISTORY_LENGTH = 10;
+
+/** Progress of the image sync, per image. */
+export type ImageSyncEvent =
+  | { type: 'start'; host: string; ref: string; total: number }
+  | { type: 'done'; host: string; ref: string; ok: boolean; error?: string };
+
+/** Options of {@link syncImages}. */
+export interface SyncImagesOptions {
+  client: RegistryClient;
+  /** Current time (injected for tests). */
+  now?: () => Date;
+  /** Only sync these repositories (others keep their previous data untouched). */
+  only?: string[];
+  /** Images synced at the same time (requests are bounded per host by the transport anyway). */
+  parallel?: number;
+  /** Mark the snapshot as sample data, with a note. */
+  sample?: { note: string };
+  onEvent?: (event: ImageSyncEvent) => void;
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Every image of a catalog, once per ref (first declaration wins), sorted by ref. */
+export function catalogImages(catalog: Catalog): Image[] {
+  const byRef = new Map<string, Image>();
+  for (const subproject of catalog.subprojects)
+    for (const image of subproject.images) if (!byRef.has(image.ref)) byRef.set(image.ref, image);
+  return [...byRef.values()].sort((a, b) => a.ref.localeCompare(b.ref));
+}
+
+function repositoryOf(ref: string): Repository {
+  const { host, repository } = parseReference(ref);
+  return { host, repository };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The newest build time of a resolved image (over its platforms). */
+function createdOf(image: ResolvedImage): string | null {
+  const times = image.platforms
+    .map((p) => p.created)
+    .filter((c): c is string => c !== null)
+    .sort();
+  return times.at(-1) ?? null;
+}
+
+/** A tag's build history; for a snapshot written before histories existed, its current build. */
+export function historyOf(tag: TagSnapshot, now: string): Build[] {
+  if (tag.history && tag.history.length > 0) return tag.history;
+  const times = tag.platforms
+    .map((p) => p.created)
+    .filter((c): c is string => c !== null)
+    .sort();
+  return [{ digest: tag.digest, created: times.at(-1) ?? null, seenAt: now }];
+}
+
+/** Update a tag's build history with its current digest (newest first, bounded). */
+export function updateHistory(
+  previous: readonly Build[],
+  digest: string,
+  created: string | null,
+  seenAt: string,
+): Build[] {
+  if (previous[0]?.digest === digest) return [...previous];
+  const rest = previous.filter((b) => b.digest !== digest);
+  return [{ digest, created, seenAt }, ...rest].slice(0, HISTORY_LENGTH);
+}
+
+interface Fetched {
+  snapshot: ImageSnapshot;
+  /** Resolved images of the current tags, for lineage. */
+  /** Resolve a current tag's image (from the cache), for lineage; lazy, as unchanged tags are not resolved. */
+  resolved: Map<string, () => Promise<ResolvedImage>>;
+}
+
+/** Run tasks with at most `limit` at a time. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]!);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Fetch one image repository: tags, digests, platforms, signatures, mirrors. Throws on failure. */
+async function fetchImage(
+  image: Image,
+  previous: ImageSnapshot | undefined,
+  options: SyncImagesOptions,
+  now: string,
+): Promise<Fetched> {
+  const { client } = options;
+  const repo = repositoryOf(image.ref);
+  const list = await client.listTags(repo);
+  const selection = selectTags(image.streams, list.tags);
+  const previousTags = new Map((previous?.tags ?? []).map((t) => [t.name, t]));
+  const resolved = new Map<string, () => Promise<ResolvedImage>>();
+
+  const tags = await mapLimit(
+    [...selection.entries()],
+    32,
+    async ([name, streams]): Promise<TagSnapshot | undefined> => {
+      options.signal?.throwIfAborted();
+      // A tag seen before is most likely unchanged: HEAD it (the manifest is cached). A new tag: GET it
+      // straight away, which gives the digest (the hash of the bytes) and the manifest in one request.
+      // Docker Hub counts a GET as a pull and a HEAD as none, so there every tag is HEADed first.
+      const headFirst = previousTags.has(name) || repo.host === DOCKER_HUB_HOST;
+      const digest =
+        list.digests?.get(name) ??
+        (headFirst
+          ? (await client.headManifest(repo, name))?.digest
+          : (await client.getTagManifest(repo, name))?.digest);
+      if (!digest) return undefined; // removed between the list and the HEAD
+      const before = previousTags.get(name);
+      const facts = list.signatures.get(digest);
+      if (before && before.digest === digest && before.platforms.length > 0) {
+        // Unchanged: content-addressed data cannot have changed; only the tag facts are refreshed.
+        let memo: Promise<ResolvedImage> | undefined;
+        resolved.set(name, () => (memo ??= client.resolveImage(repo, digest)));
+        const referrers = before.signatures.referrers;
+        return {
+          ...before,
+          streams,
+          signatures: {
+            cosign:
+              (facts?.sig ?? false) || referrers.some((r) => isSignatureArtifact(r.artifactType)),
+            attestation: facts?.att ?? false,
+            sbom: facts?.sbom ?? false,
+            referrers,
+          },
+          history: updateHistory(historyOf(before, now), digest, null, now),
+        };
+      }
+      const image = await client.resolveImage(repo, digest);
+      resolved.set(name, () => Promise.resolve(image));
+      let referrers: SignatureFacts['referrers'];
+      if (before && before.digest === digest) {
+        referrers = before.signatures.referrers;
+      } else {
+        const descriptors = await client.listReferrers(repo, digest, facts?.fallback ?? false);
+        referrers = descriptors
+          .map((d) => ({
+            artifactType: d.artifactType ?? d.mediaType ?? 'unknown',
+            digest: d.digest,
+          }))
+          .sort((a, b) => a.digest.localeCompare(b.digest));
+      }
+      const signatures: SignatureFacts = {
+        cosign: (facts?.sig ?? false) || referrers.some((r) => isSignatureArtifact(r.artifactType)),
+        attestation: facts?.att ?? false,
+        sbom: facts?.sbom ?? false,
+        referrers,
+      };
+      const tag: TagSnapshot = {
+        name,
+        digest,
+        mediaType: image.mediaType,
+        streams,
+        platforms: image.platforms.map((p) => {
+          const platform: TagSnapshot['platforms'][number] = {
+            os: p.os,
+            architecture: p.architecture,
+            digest: p.digest,
+            created: p.created,
+            labels: p.labels,
+            size: p.size,
+            layers: p.layers,
+          };
+          if (p.variant) platform.variant = p.variant;
+          return platform;
+        }),
+        signatures,
+        history: updateHistory(before ? historyOf(before, now) : [], digest, createdOf(image), now),
+      };
+      if (before?.basedOn && before.digest === digest) tag.basedOn = before.basedOn;
+      return tag;
+    },
+  );
+  const present = tags
+    .filter((t): t is TagSnapshot => t !== undefined)
+    .sort((a, b) => compareVersions(a.name, b.name));
+
+  const mirrors = await Promise.all(
+    image.mirrors.map((mirror) =>
+      checkMirror(
+        client,
+        mirror,
+        present,
+        previous?.mirrors.find((m) => m.ref === mirror),
+        now,
+        options,
+      ),
+    ),
+  );
+  return {
+    snapshot: {
+      ref: image.ref,
+      status: 'live',
+      fetchedAt: now,
+      tagCount: list.tags.length,
+      tags: present,
+      mirrors,
+    },
+    resolved,
+  };
+}
+
+/** Check that each selected tag resolves to the same digest on a mirror. */
+async function checkMirror(
+  client: RegistryClient,
+  ref: string,
+  tags: readonly TagSnapshot[],
+  previous: MirrorSnapshot | undefined,
+  now: string,
+  options: SyncImagesOptions,
+): Promise<MirrorSnapshot> {
+  const repo = repositoryOf(ref);
+  try {
+    const results = await mapLimit(tags, 16, async (tag) => ({
+      tag,
+      head: await client.headManifest(repo, tag.name),
+    }));
+    const mirror: MirrorSnapshot = {
+      ref,
+      status: 'live',
+      fetchedAt: now,
+      drift: [],
+      missing: [],
+      matching: [],
+    };
+    for (const { tag, head } of results) {
+      if (!head) mirror.missing.push(tag.name);
+      else if (head.digest === tag.digest) mirror.matching.push(tag.name);
+      else mirror.drift.push({ tag: tag.name, digest: head.digest, expected: tag.digest });
+    }
+    return mirror;
+  } catch (error) {
+    const message = errorMessage(error);
+    options.onWarning?.(`Mirror ${ref}: ${message}`);
+    if (previous && previous.fetchedAt) return { ...previous, status: 'stale', error: message };
+    return {
+      ref,
+      status: 'unavailable',
+      fetchedAt: null,
+      error: message,
+      drift: [],
+      missing: [],
+      matching: [],
+    };
+  }
+}
+
+/** Keep an image's last good data after a failure: stale when it had data, unavailable when never fetched. */
+export function markFailed(
+  ref: string,
+  previous: ImageSnapshot | undefined,
+  error: string,
+): ImageSnapshot {
+  if (previous && previous.fetchedAt) return { ...previous, status: 'stale', error };
+  return {
+    ref,
+    status: 'unavailable',
+    fetchedAt: null,
+    error,
+    tagCount: 0,
+    tags: [],
+    mirrors: previous?.mirrors ?? [],
+  };
+}
+
+/**
+ * Sync the images of a catalog and return the new images snapshot. Never throws for a registry
+ * failure: the image keeps its previous data, marked stale (or unavailable).
+ */
+export async function syncImages(
+  catalog: Catalog,
+  previous: ImagesSnapshot | undefined,
+  options: SyncImagesOptions,
+): Promise<ImagesSnapshot> {
+  const now = (options.now ?? (() => new Date()))().toISOString();
+  const images = catalogImages(catalog);
+  const previousByRef = new Map((previous?.images ?? []).map((i) => [i.ref, i]));
+  const only = options.only ? new Set(options.only) : undefined;
+  const toSync = images.filter((image) => !only || only.has(image.ref));
+  const totals = new Map<string, number>();
+  for (const image of toSync) {
+    const host = repositoryOf(image.ref).host;
+    totals.set(host, (totals.get(host) ?? 0) + 1);
+  }
+
+  const fetched = new Map<string, Fetched>();
+  const results = new Map<string, ImageSnapshot>();
+  await mapLimit(toSync, options.parallel ?? 16, async (image) => {
+    const host = repositoryOf(image.ref).host;
+    options.onEvent?.({ type: 'start', host, ref: image.ref, total: totals.get(host) ?? 0 });
+    const before = previousByRef.get(image.ref);
+    try {
+      const result = await fetchImage(image, before, options, now);
+      fetched.set(image.ref, result);
+      results.set(image.ref, result.snapshot);
+      options.onEvent?.({ type: 'done', host, ref: image.ref, ok: true });
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      const message = errorMessage(error);
+      results.set(image.ref, markFailed(image.ref, before, message));
+      options.onEvent?.({ type: 'done', host, ref: image.ref, ok: false, error: message });
+    }
+  });
+
+  // Lineage, once every image is fetched: bases may be listed after the images built on them.
+  for (const image of toSync) {
+    const result = fetched.get(image.ref);
+    if (!result || !image.basedOn) continue;
+    const base = results.get(image.basedOn) ?? previousByRef.get(image.basedOn);
+    const baseTags: BaseTag[] = (base?.tags ?? []).map((t) => ({
+      name: t.name,
+      history: historyOf(t, now),
+    }));
+    const baseRepo = repositoryOf(image.basedOn);
+    const baseCache = new Map<string, Promise<ResolvedImage | undefined>>();
+    const resolveBuild = (digest: string) => {
+      let p = baseCache.get(digest);
+      if (!p) {
+        p = options.client.resolveImage(baseRepo, digest).catch(() => undefined);
+        baseCache.set(digest, p);
+      }
+      return p;
+    };
+    for (const tag of result.snapshot.tags) {
+      const resolve = result.resolved.get(tag.name);
+      if (!resolve) continue;
+      let resolved: ResolvedImage;
+      try {
+        resolved = await resolve();
+      } catch {
+        continue; // keep the previous lineage of this tag
+      }
+      const basedOn: BasedOn = await findBase({
+        tag: tag.name,
+        image: resolved,
+        baseRepository: image.basedOn,
+        baseTags,
+        resolveBuild,
+      });
+      tag.basedOn = basedOn;
+    }
+  }
+
+  await options.client.flush();
+  const out: ImageSnapshot[] = images.map(
+    (image) =>
+      results.get(image.ref) ??
+      previousByRef.get(image.ref) ??
+      markFailed(image.ref, undefined, 'Not synced yet.'),
+  );
+  const snapshot: ImagesSnapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    generatedAt: now,
+    sample: options.sample !== undefined,
+    images: out,
+  };
+  if (options.sample) snapshot.sampleNote = options.sample.note;
+  return snapshot;
+}
+
+/** Decide whether a snapshot is usable: every image live, or stale within the allowed age. */
+export function assessImages(
+  snapshot: ImagesSnapshot,
+  maxStaleDays: number,
+  now: Date,
+): { ok: boolean; problems: string[] } {
+  const problems: string[] = [];
+  for (const image of snapshot.images) {
+    if (image.status === 'live') continue;
+    if (image.status === 'unavailable') {
+      problems.push(`${image.ref}: no data (${image.error ?? 'never fetched'}).`);
+      continue;
+    }
+    const age = image.fetchedAt
+      ? (now.getTime() - Date.parse(image.fetchedAt)) / 86_400_000
+      : Infinity;
+    if (age > maxStaleDays) {
+      problems.push(
+        `${image.ref}: data from ${image.fetchedAt} is older than ${maxStaleDays} days (${image.error ?? 'stale'}).`,
+      );
+    }
+  }
+  return { ok: problems.length === 0, problems };
+}

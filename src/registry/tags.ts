@@ -1,0 +1,78 @@
+/**
+ * Tag lists: `Link` pagination, validation, version order, and the split between tags people pull
+ * and cosign signature/attestation tags (`sha256-<hex>.sig|.att|.sbom`, and the referrers fallback
+ * tag `sha256-<hex>`).
+ * @see https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags
+ */
+import { isValidTag } from './reference.ts';
+
+/** Find the `rel="next"` URL of a `Link` header, leniently (several links, unquoted rel). */
+export function parseNextLink(header: string | null): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const match = /<([^>]*)>(.*)$/s.exec(part.trim());
+    if (!match) continue;
+    const params = match[2]!;
+    if (/;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?/i.test(params)) return match[1]!;
+  }
+  return undefined;
+}
+
+/** Tag and signature facts of a repository. */
+export interface TagSplit {
+  /** Tags people pull, in version order. */
+  tags: string[];
+  /** Signature-scheme tags by the digest they are about: `sha256:<hex>` → {sig, att, sbom, fallback}. */
+  signatures: Map<string, { sig: boolean; att: boolean; sbom: boolean; fallback: boolean }>;
+}
+
+const SIGNATURE_TAG = /^(sha256|sha512)-([a-f0-9]{64}|[a-f0-9]{128})(?:\.(sig|att|sbom))?$/;
+
+/** Split a raw tag list: drop nulls and invalid names, separate signature tags, sort the rest. */
+export function splitTags(raw: unknown[]): TagSplit {
+  const tags = new Set<string>();
+  const signatures: TagSplit['signatures'] = new Map();
+  for (const value of raw) {
+    if (typeof value !== 'string' || !isValidTag(value)) continue;
+    const sig = SIGNATURE_TAG.exec(value);
+    if (sig) {
+      const digest = `${sig[1]}:${sig[2]}`;
+      let facts = signatures.get(digest);
+      if (!facts)
+        signatures.set(digest, (facts = { sig: false, att: false, sbom: false, fallback: false }));
+      if (sig[3] === 'sig') facts.sig = true;
+      else if (sig[3] === 'att') facts.att = true;
+      else if (sig[3] === 'sbom') facts.sbom = true;
+      else facts.fallback = true;
+      continue;
+    }
+    tags.add(value);
+  }
+  return { tags: [...tags].sort(compareVersions), signatures };
+}
+
+/** Split a string into runs of digits (as numbers) and runs of other characters. */
+function tokens(text: string): Array<number | string> {
+  return (text.match(/\d+|[^\d]+/g) ?? []).map((t) => (/^\d/.test(t) ? Number(t) : t));
+}
+
+/**
+ * Compare tags in version order: digit runs numerically, other runs by code point, a number before
+ * a word (so `rawhide` sorts after `45`), a shorter prefix first. Ties fall back to plain order.
+ */
+export function compareVersions(a: string, b: string): number {
+  const ta = tokens(a);
+  const tb = tokens(b);
+  for (let i = 0; i < Math.min(ta.length, tb.length); i++) {
+    const x = ta[i]!;
+    const y = tb[i]!;
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    if (typeof x === 'number') return -1;
+    if (typeof y === 'number') return 1;
+    // Separators: "." ranks below "-" below letters, so 44.1 < 44-beta? keep code points.
+    return x < y ? -1 : 1;
+  }
+  if (ta.length !== tb.length) return ta.length - tb.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

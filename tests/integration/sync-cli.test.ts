@@ -1,0 +1,206 @@
+/**
+ * `npm run sync` end to end: exit codes, plain log lines, no token in the logs or the snapshot,
+ * stale data kept on failure, and Ctrl-C leaving the previous snapshot whole.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyCatalog, type CatalogCopy } from '../helpers/catalog.ts';
+import { pushTestImages } from '../helpers/fixtures.ts';
+import { startRegistry, type LocalRegistry } from '../helpers/registry.ts';
+import { startProxy, type RegistryProxy } from '../helpers/registry-proxy.ts';
+
+let registry: LocalRegistry;
+let proxy: RegistryProxy;
+let slow: RegistryProxy;
+let catalog: CatalogCopy;
+let work: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function sync(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['scripts/sync.ts', ...args],
+      { env: { ...process.env, HOME: work, ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  await pushTestImages(registry.url);
+  proxy = await startProxy(registry.url, { token: true });
+  slow = await startProxy(registry.url, { latencyMs: 400 });
+  catalog = await copyCatalog();
+  work = await mkdtemp(join(tmpdir(), 'imh-sync-'));
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+  await slow?.stop();
+  await registry?.stop();
+  await catalog?.remove();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('npm run sync', () => {
+  it('exits 0 with plain log lines, and no token reaches the logs or the snapshot', async () => {
+    const snapshot = join(work, 'ok');
+    const run = await sync(
+      ['--catalog', catalog.dir, '--snapshot', snapshot, '--cache', join(work, 'cache')],
+      { IMAGE_MODE_REGISTRIES: `quay.io=${proxy.url}` },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('step images: start');
+    expect(run.stdout).toContain('ok: quay.io/fedora/fedora-bootc');
+    expect(run.stdout).toMatch(
+      /step images: ok: images: 2 \(2 live, 0 stale, 0 unavailable\), \d+ requests; wrote /,
+    );
+    const written = await readFile(join(snapshot, 'images.json'), 'utf8');
+    const data = JSON.parse(written) as {
+      images: Array<{ ref: string; tags: Array<{ name: string }> }>;
+    };
+    expect(data.images.map((i) => [i.ref, i.tags.map((t) => t.name)])).toEqual([
+      ['quay.io/fedora/fedora-bootc', ['latest', 'rawhide']],
+      ['quay.io/fedora/fedora-coreos', ['stable', 'testing']],
+    ]);
+    expect(proxy.issuedTokens.length).toBeGreaterThan(0);
+    for (const token of proxy.issuedTokens) {
+      expect(run.stdout + run.stderr).not.toContain(token);
+      expect(written).not.toContain(token);
+    }
+  });
+
+  it('exits 2 and writes nothing when the catalog is invalid', async () => {
+    const copy = await copyCatalog();
+    try {
+      await copy.edit('subprojects/base.yaml', (text) => text.replace('role: base', 'role: bass'));
+      const snapshot = join(work, 'invalid');
+      const run = await sync(['--catalog', copy.dir, '--snapshot', snapshot], {
+        IMAGE_MODE_REGISTRIES: `quay.io=${proxy.url}`,
+      });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/base\.yaml:\d+:\d+/);
+      expect(existsSync(snapshot)).toBe(false);
+    } finally {
+      await copy.remove();
+    }
+  });
+
+  it('keeps the last good data when the registry is down: exit 0 within the allowed age, 1 beyond it', async () => {
+    const snapshot = join(work, 'down');
+    const args = ['--catalog', catalog.dir, '--snapshot', snapshot, '--cache', join(work, 'cache')];
+    expect((await sync(args, { IMAGE_MODE_REGISTRIES: `quay.io=${proxy.url}` })).code).toBe(0);
+    const down = { IMAGE_MODE_REGISTRIES: 'quay.io=http://127.0.0.1:9', IMAGE_MODE_ATTEMPTS: '1' };
+    const stale = await sync(args, down);
+    expect(stale.code).toBe(0);
+    expect(stale.stdout).toContain(
+      'error: quay.io/fedora/fedora-bootc: Could not list tags of quay.io/fedora/fedora-bootc: network error',
+    );
+    const data = JSON.parse(await readFile(join(snapshot, 'images.json'), 'utf8')) as {
+      images: Array<{ status: string; tags: unknown[] }>;
+    };
+    expect(data.images.map((i) => [i.status, i.tags.length])).toEqual([
+      ['stale', 2],
+      ['stale', 2],
+    ]);
+    expect((await sync([...args, '--max-stale-days', '0'], down)).code).toBe(1);
+  });
+
+  it('exits 1 when an image was never fetched, still writing the snapshot', async () => {
+    const snapshot = join(work, 'never');
+    const run = await sync(
+      ['--catalog', catalog.dir, '--snapshot', snapshot, '--cache', join(work, 'cache')],
+      { IMAGE_MODE_REGISTRIES: 'quay.io=http://127.0.0.1:9', IMAGE_MODE_ATTEMPTS: '1' },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('quay.io/fedora/fedora-bootc: no data (Could not list tags');
+    const data = JSON.parse(await readFile(join(snapshot, 'images.json'), 'utf8')) as {
+      images: Array<{ status: string }>;
+    };
+    expect(data.images.map((i) => i.status)).toEqual(['unavailable', 'unavailable']);
+  });
+
+  it('leaves the previous snapshot whole on Ctrl-C', async () => {
+    const snapshot = join(work, 'interrupt');
+    const args = [
+      '--catalog',
+      catalog.dir,
+      '--snapshot',
+      snapshot,
+      '--cache',
+      join(work, 'cache-int'),
+    ];
+    expect((await sync(args, { IMAGE_MODE_REGISTRIES: `quay.io=${proxy.url}` })).code).toBe(0);
+    const before = await readFile(join(snapshot, 'images.json'), 'utf8');
+    const child = spawn(process.execPath, ['scripts/sync.ts', ...args], {
+      env: { ...process.env, HOME: work, IMAGE_MODE_REGISTRIES: `quay.io=${slow.url}` },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.includes('step images: start')) resolve();
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('Interrupted: the snapshot was not changed.');
+    expect(await readFile(join(snapshot, 'images.json'), 'utf8')).toBe(before);
+    expect((await readdir(snapshot)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('Basic credentials', () => {
+  it('reads them from REGISTRY_AUTH_FILE for a registry that wants them, and says what to do without', async () => {
+    const locked = await startRegistry({
+      storage: registry.storage,
+      basic: { username: 'tester', password: 's3cret' },
+    });
+    try {
+      const authFile = join(work, 'auth.json');
+      await writeFile(
+        authFile,
+        JSON.stringify({
+          auths: { 'quay.io': { auth: Buffer.from('tester:s3cret').toString('base64') } },
+        }),
+      );
+      const args = ['--catalog', catalog.dir, '--cache', join(work, 'cache-basic')];
+      const env = { IMAGE_MODE_REGISTRIES: `quay.io=${locked.url}`, IMAGE_MODE_ATTEMPTS: '1' };
+      const ok = await sync([...args, '--snapshot', join(work, 'basic-ok')], {
+        ...env,
+        REGISTRY_AUTH_FILE: authFile,
+      });
+      expect(ok.code).toBe(0);
+      expect(ok.stdout + ok.stderr).not.toContain('s3cret');
+      expect(await readFile(join(work, 'basic-ok', 'images.json'), 'utf8')).not.toContain(
+        Buffer.from('tester:s3cret').toString('base64'),
+      );
+      const denied = await sync([...args, '--snapshot', join(work, 'basic-denied')], env);
+      expect(denied.code).toBe(1);
+      expect(denied.stdout).toContain(
+        'quay.io/fedora/fedora-bootc: no data (Could not list tags of quay.io/fedora/fedora-bootc: 401 UNAUTHORIZED authentication required. The repository is private or does not exist; check the name, or add credentials to REGISTRY_AUTH_FILE or ~/.config/containers/auth.json.)',
+      );
+    } finally {
+      await locked.stop();
+    }
+  });
+});

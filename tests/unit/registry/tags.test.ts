@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { compareVersions, parseNextLink, splitTags } from '../../../src/registry/tags.ts';
+
+describe('parseNextLink', () => {
+  it('reads relative, absolute, unquoted and multi-link headers', () => {
+    expect(parseNextLink('</v2/x/tags/list?last=b&n=2>; rel="next"')).toBe(
+      '/v2/x/tags/list?last=b&n=2',
+    );
+    expect(parseNextLink('<https://quay.io/v2/a/tags/list?next_page=gAAA&n=50>; rel=next')).toBe(
+      'https://quay.io/v2/a/tags/list?next_page=gAAA&n=50',
+    );
+    expect(parseNextLink('</first>; rel="prev", </second>;  rel="next"')).toBe('/second');
+    expect(parseNextLink('</x>; rel="prev"')).toBeUndefined();
+    expect(parseNextLink(null)).toBeUndefined();
+  });
+});
+
+describe('splitTags', () => {
+  it('drops nulls and invalid names, splits signature tags by digest, and sorts in version order', () => {
+    const hex = 'a'.repeat(64);
+    const split = splitTags([
+      'latest',
+      null,
+      '10',
+      '9',
+      'rawhide',
+      `sha256-${hex}.sig`,
+      `sha256-${hex}.att`,
+      `sha256-${hex}`,
+      'sha256:abc',
+      '-bad',
+      '44.20261110.3.0',
+      '44.20260901.3.0',
+    ]);
+    expect(split.tags).toEqual([
+      '9',
+      '10',
+      '44.20260901.3.0',
+      '44.20261110.3.0',
+      'latest',
+      'rawhide',
+    ]);
+    expect(split.signatures.get(`sha256:${hex}`)).toEqual({
+      sig: true,
+      att: true,
+      sbom: false,
+      fallback: true,
+    });
+  });
+});
+
+describe('compareVersions', () => {
+  it('orders numbers numerically and before words', () => {
+    expect(['43', '100', '44', 'rawhide', '9'].sort(compareVersions)).toEqual([
+      '9',
+      '43',
+      '44',
+      '100',
+      'rawhide',
+    ]);
+    expect(compareVersions('stable-44.1', 'stable-44.10')).toBeLessThan(0);
+  });
+});
