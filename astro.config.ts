@@ -15,15 +15,32 @@ export default defineConfig({
   integrations: [
     starlight({
       title: 'Image Mode Hub',
-      description: 'Fedora’s image mode at a glance: bootable container images, who owns them, and how to contribute.',
+      description:
+        'Fedora’s image mode at a glance: bootable container images, who owns them, and how to contribute.',
       logo: { src: './src/assets/logo.svg', alt: '' },
       favicon: '/favicon.svg',
       customCss: ['./src/styles/fedora.css'],
       editLink: { baseUrl: `${config.repoUrl}/src/branch/${config.repoBranch}/` },
       lastUpdated: true,
       routeMiddleware: './src/route-data.ts',
-      head: [{ tag: 'link', attrs: { rel: 'alternate', type: 'application/atom+xml', title: 'New image builds', href: '/feeds/images.xml' } }],
-      social: [{ icon: 'comment', label: 'Discussion', href: 'https://discussion.fedoraproject.org/tag/bootc-initiative' }],
+      head: [
+        {
+          tag: 'link',
+          attrs: {
+            rel: 'alternate',
+            type: 'application/atom+xml',
+            title: 'New image builds',
+            href: '/feeds/images.xml',
+          },
+        },
+      ],
+      social: [
+        {
+          icon: 'comment',
+          label: 'Discussion',
+          href: 'https://discussion.fedoraproject.org/tag/bootc-initiative',
+        },
+      ],
       sidebar: buildSidebar(catalog),
     }),
     linkCheck(),

@@ -9,7 +9,12 @@ import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../src/catalog/snapshot-io.ts';
 import { catalogJsonSchemas } from '../src/catalog/json-schema.ts';
 
-const { values } = parseArgs({ options: { check: { type: 'boolean', default: false }, out: { type: 'string', default: 'schema' } } });
+const { values } = parseArgs({
+  options: {
+    check: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'schema' },
+  },
+});
 let stale = 0;
 for (const [name, schema] of Object.entries(catalogJsonSchemas())) {
   const file = `${values.out}/${name}.schema.json`;

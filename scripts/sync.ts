@@ -1,9 +1,11 @@
 /**
- * `npm run sync -- [--catalog DIR] [--snapshot DIR|FILE] [--only REF ...] [--cache DIR]
- * [--concurrency N] [--max-stale-days N]`: fetch what the catalog names and write the snapshot.
+ * `npm run sync -- [--catalog DIR] [--snapshot DIR|FILE] [--only REF|URL ...] [--steps images,repos]
+ * [--cache DIR] [--forge-cache FILE] [--concurrency N] [--max-stale-days N]`: fetch what the catalog
+ * names and write the snapshot.
  *
- * The sync is a list of named steps, each returning {ok}; `images` (registries) is the first, and a
- * `repos` step (forges) can be added to STEPS. Exit 0: every source has data (live, or stale within
+ * The sync is a list of named steps, each returning {ok}: `images` (registries: images.json) and
+ * `repos` (forges: repos.json and audit.json). `--only` takes image references and repository URLs;
+ * each step syncs the ones that are its own. Exit 0: every source has data (live, or stale within
  * the allowed age); 1: something has no usable data (the snapshot is still written, keeping the last
  * good data); 2: the catalog or the arguments are invalid (nothing written).
  */
@@ -17,6 +19,8 @@ import { DEFAULT_SNAPSHOT_DIR } from '../src/catalog/snapshot-io.ts';
 import { runImagesStep, type HostProgress, type StepResult } from '../src/catalog/images-step.ts';
 import { catalogImages } from '../src/catalog/image-sync.ts';
 import { DEFAULT_CACHE_DIR } from '../src/registry/cache.ts';
+import { runReposStep } from '../src/catalog/repos-step.ts';
+import { DEFAULT_ETAG_CACHE_FILE } from '../src/forges/etag-cache.ts';
 import {
   readRegistryConfig,
   RegistryConfigError,
@@ -28,7 +32,11 @@ interface StepContext {
   catalog: Catalog;
   snapshot: string;
   cacheDir: string;
-  only: string[] | undefined;
+  forgeCacheFile: string;
+  /** Image references to sync, or undefined for all. */
+  onlyImages: string[] | undefined;
+  /** Repository URLs to sync, or undefined for all. */
+  onlyRepos: string[] | undefined;
   maxStaleDays: number;
   registry: RegistryConfig;
   signal: AbortSignal;
@@ -55,14 +63,39 @@ const STEPS: Step[] = [
         signal: context.signal,
         log: context.log,
         onProgress: context.progress,
-        ...(context.only ? { only: context.only } : {}),
+        ...(context.onlyImages ? { only: context.onlyImages } : {}),
       }),
   },
+  {
+    name: 'repos',
+    async run(context) {
+      const result = await runReposStep({
+        catalog: context.catalog,
+        snapshotDir: context.snapshot.endsWith('.json')
+          ? dirname(context.snapshot)
+          : context.snapshot,
+        cacheFile: context.forgeCacheFile,
+        log: { info: context.log, warn: context.log },
+        ...(context.onlyRepos ? { only: context.onlyRepos } : {}),
+      });
+      const problems = result.repos.repos
+        .filter((repo) => repo.status !== 'live')
+        .map((repo) => `${repo.url}: ${repo.status}${repo.error ? `: ${repo.error}` : ''}`);
+      const count = (status: string) =>
+        result.repos.repos.filter((repo) => repo.status === status).length;
+      return {
+        ok: result.exitCode === 0,
+        summary: `${result.repos.repos.length} repos: ${count('live')} live, ${count('stale')} stale, ${count('unavailable')} unavailable; ${result.audit.findings.length} audit findings`,
+        problems,
+      };
+    },
+  },
 ];
+const STEP_NAMES = STEPS.map((step) => step.name);
 
 function usage(message: string): never {
   console.error(
-    `${message}\nUsage: npm run sync -- [--catalog DIR] [--snapshot DIR|FILE] [--only REF ...] [--cache DIR] [--concurrency N] [--max-stale-days N]`,
+    `${message}\nUsage: npm run sync -- [--catalog DIR] [--snapshot DIR|FILE] [--only REF|URL ...] [--steps ${STEP_NAMES.join(',')}] [--cache DIR] [--forge-cache FILE] [--concurrency N] [--max-stale-days N]`,
   );
   process.exit(2);
 }
@@ -76,6 +109,8 @@ try {
       snapshot: { type: 'string', default: DEFAULT_SNAPSHOT_DIR },
       only: { type: 'string', multiple: true },
       cache: { type: 'string', default: DEFAULT_CACHE_DIR },
+      'forge-cache': { type: 'string', default: DEFAULT_ETAG_CACHE_FILE },
+      steps: { type: 'string', default: STEP_NAMES.join(',') },
       concurrency: { type: 'string' },
       'max-stale-days': { type: 'string', default: '7' },
     },
@@ -114,11 +149,43 @@ if (!catalog) {
   console.error(`The catalog in ${values.catalog} is invalid; nothing was written.`);
   process.exit(2);
 }
+const steps = values.steps
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+const unknownSteps = steps.filter((name) => !STEP_NAMES.includes(name));
+if (unknownSteps.length > 0 || steps.length === 0)
+  usage(
+    `--steps "${values.steps}": name steps from ${STEP_NAMES.join(', ')}, separated by commas.`,
+  );
+
+// `--only` names images and repositories; each step gets its own kind.
+let onlyImages: string[] | undefined;
+let onlyRepos: string[] | undefined;
 if (only) {
-  const known = new Set(catalogImages(catalog).map((image) => image.ref));
-  const unknown = only.filter((ref) => !known.has(ref));
+  const knownImages = new Set(catalogImages(catalog).map((image) => image.ref));
+  const knownRepos = new Set(
+    catalog.subprojects.flatMap((subproject) => [
+      ...subproject.repos.map((repo) => repo.url),
+      ...subproject.deliverables.flatMap((deliverable) =>
+        deliverable.repo ? [deliverable.repo] : [],
+      ),
+    ]),
+  );
+  const unknown = only.filter((item) => !knownImages.has(item) && !knownRepos.has(item));
   if (unknown.length > 0)
-    usage(`--only ${unknown.join(' ')}: not an image of the catalog in ${values.catalog}.`);
+    usage(
+      `--only ${unknown.join(' ')}: not an image or repository of the catalog in ${values.catalog}.`,
+    );
+  onlyImages = only.filter((item) => knownImages.has(item));
+  onlyRepos = only.filter((item) => knownRepos.has(item));
+}
+/** Tell whether a step has anything to do under --steps and --only. */
+function selected(name: string): boolean {
+  if (!steps.includes(name)) return false;
+  if (name === 'images' && onlyImages?.length === 0) return false;
+  if (name === 'repos' && onlyRepos?.length === 0) return false;
+  return true;
 }
 
 // Progress: a redrawn table on a terminal, plain lines otherwise (CI).
@@ -168,13 +235,15 @@ process.once('SIGINT', () => {
 });
 
 let exitCode = 0;
-for (const step of STEPS) {
+for (const step of STEPS.filter((candidate) => selected(candidate.name))) {
   if (!tty) console.log(`step ${step.name}: start`);
   const result = await step.run({
     catalog,
     snapshot: values.snapshot,
     cacheDir: values.cache,
-    only,
+    forgeCacheFile: values['forge-cache'],
+    onlyImages,
+    onlyRepos,
     maxStaleDays,
     registry,
     signal: controller.signal,

@@ -6,14 +6,22 @@ import { parseArgs } from 'node:util';
 import { readCatalog, DEFAULT_CATALOG_DIR } from '../src/catalog/load.ts';
 import { formatProblems } from '../src/catalog/problems.ts';
 
-const { values } = parseArgs({ options: { catalog: { type: 'string', default: DEFAULT_CATALOG_DIR } } });
+const { values } = parseArgs({
+  options: { catalog: { type: 'string', default: DEFAULT_CATALOG_DIR } },
+});
 const { catalog, problems } = await readCatalog(values.catalog);
 if (!catalog) {
   console.error(formatProblems(problems));
   process.exit(2);
 }
-const images = catalog.subprojects.reduce((count, subproject) => count + subproject.images.length, 0);
-const deliverables = catalog.subprojects.reduce((count, subproject) => count + subproject.deliverables.length, 0);
+const images = catalog.subprojects.reduce(
+  (count, subproject) => count + subproject.images.length,
+  0,
+);
+const deliverables = catalog.subprojects.reduce(
+  (count, subproject) => count + subproject.deliverables.length,
+  0,
+);
 console.log(
   `The catalog in ${values.catalog} is valid: ${catalog.subprojects.length} subprojects, ${catalog.sigs.length} SIGs, ${images} images, ${deliverables} deliverables, ${catalog.initiative.milestones.length} milestones.`,
 );

@@ -14,8 +14,12 @@ export const collections = {
     schema: docsSchema(),
   }),
   i18n: defineCollection({ loader: i18nLoader(), schema: i18nSchema() }),
-  subprojects: defineCollection({ loader: catalogLoader({ dir: config.catalogDir, part: 'subprojects' }) }),
+  subprojects: defineCollection({
+    loader: catalogLoader({ dir: config.catalogDir, part: 'subprojects' }),
+  }),
   sigs: defineCollection({ loader: catalogLoader({ dir: config.catalogDir, part: 'sigs' }) }),
-  initiative: defineCollection({ loader: catalogLoader({ dir: config.catalogDir, part: 'initiative' }) }),
+  initiative: defineCollection({
+    loader: catalogLoader({ dir: config.catalogDir, part: 'initiative' }),
+  }),
   snapshot: defineCollection({ loader: snapshotLoader({ dir: config.snapshotDir }) }),
 };

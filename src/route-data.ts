@@ -13,12 +13,16 @@ let dates: Map<string, Date> | undefined;
 /** Read the newest commit date of every file under content/docs/ in one git call. */
 function readCommitDates(): Map<string, Date> {
   const result = new Map<string, Date>();
-  const log = spawnSync('git', ['log', '--format=t:%ct', '--name-only', '--', 'content/docs'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const log = spawnSync('git', ['log', '--format=t:%ct', '--name-only', '--', 'content/docs'], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
   if (log.error || log.status !== 0) return result;
   let current = 0;
   for (const line of log.stdout.split('\n')) {
     if (line.startsWith('t:')) current = Number(line.slice(2)) * 1000;
-    else if (line.trim() !== '' && !result.has(line.trim())) result.set(line.trim(), new Date(current));
+    else if (line.trim() !== '' && !result.has(line.trim()))
+      result.set(line.trim(), new Date(current));
   }
   return result;
 }

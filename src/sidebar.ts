@@ -13,7 +13,9 @@ type SidebarItem =
 
 /** Build the sidebar of the site from the catalog. */
 export function buildSidebar(catalog: Catalog): SidebarItem[] {
-  const subprojects = [...catalog.subprojects].sort((a, b) => Number(b.official) - Number(a.official) || a.name.localeCompare(b.name));
+  const subprojects = [...catalog.subprojects].sort(
+    (a, b) => Number(b.official) - Number(a.official) || a.name.localeCompare(b.name),
+  );
   return [
     { label: 'Start here', items: [{ autogenerate: { directory: 'start-here' } }] },
     { label: 'Guides', items: [{ autogenerate: { directory: 'guides' } }] },
@@ -21,8 +23,15 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
       label: 'Subprojects',
       items: [
         { label: 'All subprojects', link: '/subprojects/' },
-        ...subprojects.map((subproject) => ({ label: subproject.name, link: subprojectPath(subproject.id) })),
-        { label: 'Handover guides', collapsed: true, items: [{ autogenerate: { directory: 'handover' } }] },
+        ...subprojects.map((subproject) => ({
+          label: subproject.name,
+          link: subprojectPath(subproject.id),
+        })),
+        {
+          label: 'Handover guides',
+          collapsed: true,
+          items: [{ autogenerate: { directory: 'handover' } }],
+        },
       ],
     },
     {
@@ -34,7 +43,10 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
           .map((subproject) => ({
             label: subproject.name,
             collapsed: true,
-            items: subproject.images.map((image) => ({ label: image.title ?? image.ref, link: imagePath(image.ref) })),
+            items: subproject.images.map((image) => ({
+              label: image.title ?? image.ref,
+              link: imagePath(image.ref),
+            })),
           })),
       ],
     },
@@ -45,11 +57,17 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
         {
           label: 'SIGs and teams',
           collapsed: true,
-          items: [...catalog.sigs].sort((a, b) => a.name.localeCompare(b.name)).map((sig) => ({ label: sig.name, link: sigPath(sig.id) })),
+          items: [...catalog.sigs]
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((sig) => ({ label: sig.name, link: sigPath(sig.id) })),
         },
       ],
     },
     { label: 'Milestones', items: [{ label: 'Fedora 44 and 45', link: '/milestones/' }] },
-    { label: 'Contributing', collapsed: true, items: [{ autogenerate: { directory: 'contributing' } }] },
+    {
+      label: 'Contributing',
+      collapsed: true,
+      items: [{ autogenerate: { directory: 'contributing' } }],
+    },
   ];
 }

@@ -24,7 +24,9 @@ export function readSiteConfig(env: Record<string, string | undefined> = process
     catalogDir: env['IMAGE_MODE_CATALOG'] || DEFAULT_CATALOG_DIR,
     snapshotDir: env['IMAGE_MODE_SNAPSHOT'] || DEFAULT_SNAPSHOT_DIR,
     siteUrl: env['IMAGE_MODE_SITE'] || 'https://image-mode-hub.fedoraproject.org',
-    repoUrl: (env['IMAGE_MODE_REPO'] || 'https://forge.fedoraproject.org/image-mode/image-mode-hub').replace(/\/$/, ''),
+    repoUrl: (
+      env['IMAGE_MODE_REPO'] || 'https://forge.fedoraproject.org/image-mode/image-mode-hub'
+    ).replace(/\/$/, ''),
     repoBranch: env['IMAGE_MODE_REPO_BRANCH'] || 'main',
   };
 }

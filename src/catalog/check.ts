@@ -4,7 +4,14 @@
  */
 import { formatRepository, parseReference } from '../registry/reference.ts';
 import type { Initiative, Sig, Subproject } from './schema.ts';
-import { formatPath, locate, suggestKey, type CatalogProblem, type FieldPath, type SourceFile } from './problems.ts';
+import {
+  formatPath,
+  locate,
+  suggestKey,
+  type CatalogProblem,
+  type FieldPath,
+  type SourceFile,
+} from './problems.ts';
 
 /** The catalog with the parsed files it came from, so problems can be located. */
 export interface LocatedCatalog {
@@ -39,7 +46,12 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
   catalog.sigs.data.forEach((sig, index) => {
     const path = ['sigs', index, 'id'];
     const first = sigIds.get(sig.id);
-    if (first) problem(catalog.sigs.source, path, `duplicate SIG id "${sig.id}", first used at ${where(catalog.sigs.source, first)}; give each SIG its own id.`);
+    if (first)
+      problem(
+        catalog.sigs.source,
+        path,
+        `duplicate SIG id "${sig.id}", first used at ${where(catalog.sigs.source, first)}; give each SIG its own id.`,
+      );
     else sigIds.set(sig.id, path);
   });
   const knownSigs = [...sigIds.keys()].sort();
@@ -53,13 +65,23 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
   const images = new Map<string, { source: SourceFile; path: FieldPath }>();
   for (const { source, data } of catalog.subprojects) {
     const first = subprojectIds.get(data.id);
-    if (first) problem(source, ['id'], `duplicate subproject id "${data.id}", first used at ${where(first.source, first.path)}; give each subproject its own id.`);
+    if (first)
+      problem(
+        source,
+        ['id'],
+        `duplicate subproject id "${data.id}", first used at ${where(first.source, first.path)}; give each subproject its own id.`,
+      );
     else subprojectIds.set(data.id, { source, path: ['id'] });
 
     data.images.forEach((image, index) => {
       const ref = canonicalRepository(image.ref);
       const seen = images.get(ref);
-      if (seen) problem(source, ['images', index, 'ref'], `image "${image.ref}" is already listed at ${where(seen.source, seen.path)}; list each repository in one subproject only.`);
+      if (seen)
+        problem(
+          source,
+          ['images', index, 'ref'],
+          `image "${image.ref}" is already listed at ${where(seen.source, seen.path)}; list each repository in one subproject only.`,
+        );
       else images.set(ref, { source, path: ['images', index, 'ref'] });
     });
   }
@@ -67,44 +89,87 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
   const knownImages = [...images.keys()].sort();
   const imageHint = (ref: string) => {
     const suggestion = suggestKey(ref, knownImages);
-    return suggestion ? `did you mean "${suggestion}"?` : 'add it to the `images:` of a subproject first.';
+    return suggestion
+      ? `did you mean "${suggestion}"?`
+      : 'add it to the `images:` of a subproject first.';
   };
 
   // References inside each subproject.
   for (const { source, data } of catalog.subprojects) {
     data.sigs.forEach((sig, index) => {
-      if (!sigIds.has(sig)) problem(source, ['sigs', index], `SIG "${sig}" does not exist in sigs.yaml; ${sigHint(sig)}`);
+      if (!sigIds.has(sig))
+        problem(
+          source,
+          ['sigs', index],
+          `SIG "${sig}" does not exist in sigs.yaml; ${sigHint(sig)}`,
+        );
     });
     data.images.forEach((image, index) => {
       const ref = canonicalRepository(image.ref);
       if (image.basedOn !== undefined) {
         const base = canonicalRepository(image.basedOn);
-        if (base === ref) problem(source, ['images', index, 'basedOn'], `an image cannot be based on itself; name the repository it is built FROM.`);
-        else if (!images.has(base)) problem(source, ['images', index, 'basedOn'], `"${image.basedOn}" is not an image of the catalog; ${imageHint(base)}`);
+        if (base === ref)
+          problem(
+            source,
+            ['images', index, 'basedOn'],
+            `an image cannot be based on itself; name the repository it is built FROM.`,
+          );
+        else if (!images.has(base))
+          problem(
+            source,
+            ['images', index, 'basedOn'],
+            `"${image.basedOn}" is not an image of the catalog; ${imageHint(base)}`,
+          );
       }
       image.mirrors.forEach((mirror, mirrorIndex) => {
-        if (canonicalRepository(mirror) === ref) problem(source, ['images', index, 'mirrors', mirrorIndex], `a repository cannot mirror itself; list other registries' copies here.`);
+        if (canonicalRepository(mirror) === ref)
+          problem(
+            source,
+            ['images', index, 'mirrors', mirrorIndex],
+            `a repository cannot mirror itself; list other registries' copies here.`,
+          );
       });
     });
     const deliverableIds = new Map<string, FieldPath>();
     data.deliverables.forEach((deliverable, index) => {
       const first = deliverableIds.get(deliverable.id);
-      if (first) problem(source, ['deliverables', index, 'id'], `duplicate deliverable id "${deliverable.id}", first used at ${where(source, first)}.`);
+      if (first)
+        problem(
+          source,
+          ['deliverables', index, 'id'],
+          `duplicate deliverable id "${deliverable.id}", first used at ${where(source, first)}.`,
+        );
       else deliverableIds.set(deliverable.id, ['deliverables', index, 'id']);
       for (const field of ['owner', 'incomingOwner'] as const) {
         const owner = deliverable[field];
         if (owner !== undefined && isSigOwner(owner) && !sigIds.has(owner)) {
-          problem(source, ['deliverables', index, field], `SIG "${owner}" does not exist in sigs.yaml; ${sigHint(owner)} For a person, write "github:<login>" or "fas:<user>".`);
+          problem(
+            source,
+            ['deliverables', index, field],
+            `SIG "${owner}" does not exist in sigs.yaml; ${sigHint(owner)} For a person, write "github:<login>" or "fas:<user>".`,
+          );
         }
       }
       if (deliverable.image !== undefined && !images.has(canonicalRepository(deliverable.image))) {
-        problem(source, ['deliverables', index, 'image'], `"${deliverable.image}" is not an image of the catalog; ${imageHint(canonicalRepository(deliverable.image))}`);
+        problem(
+          source,
+          ['deliverables', index, 'image'],
+          `"${deliverable.image}" is not an image of the catalog; ${imageHint(canonicalRepository(deliverable.image))}`,
+        );
       }
       if (deliverable.state === 'orphaned' && deliverable.owner !== undefined) {
-        problem(source, ['deliverables', index, 'state'], `"orphaned" means nobody owns it, but \`owner\` is "${deliverable.owner}"; remove the owner or pick another state.`);
+        problem(
+          source,
+          ['deliverables', index, 'state'],
+          `"orphaned" means nobody owns it, but \`owner\` is "${deliverable.owner}"; remove the owner or pick another state.`,
+        );
       }
       if (deliverable.state === 'handed-over' && deliverable.owner === undefined) {
-        problem(source, ['deliverables', index, 'owner'], `a deliverable that is "handed-over" needs its new \`owner\`.`);
+        problem(
+          source,
+          ['deliverables', index, 'owner'],
+          `a deliverable that is "handed-over" needs its new \`owner\`.`,
+        );
       }
     });
   }
@@ -116,12 +181,20 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
       const path = ['milestones', milestoneIndex, 'criteria', index];
       if ('subproject' in criterion && !subprojectIds.has(criterion.subproject)) {
         const suggestion = suggestKey(criterion.subproject, knownSubprojects);
-        problem(source, [...path, 'subproject'], `subproject "${criterion.subproject}" does not exist; ${suggestion ? `did you mean "${suggestion}"?` : `known subprojects: ${knownSubprojects.join(', ')}.`}`);
+        problem(
+          source,
+          [...path, 'subproject'],
+          `subproject "${criterion.subproject}" does not exist; ${suggestion ? `did you mean "${suggestion}"?` : `known subprojects: ${knownSubprojects.join(', ')}.`}`,
+        );
       }
       for (const field of ['image', 'base'] as const) {
         const ref = (criterion as Record<string, unknown>)[field];
         if (typeof ref === 'string' && !images.has(canonicalRepository(ref))) {
-          problem(source, [...path, field], `"${ref}" is not an image of the catalog; ${imageHint(canonicalRepository(ref))}`);
+          problem(
+            source,
+            [...path, field],
+            `"${ref}" is not an image of the catalog; ${imageHint(canonicalRepository(ref))}`,
+          );
         }
       }
     });

@@ -2,11 +2,21 @@
  * The JSON the site publishes under /api/, for people who build on it. Shapes are plain and
  * stable: catalog facts and snapshot facts side by side, with the same names as the snapshot.
  */
-import { listImages, listOrphans, listOwners, evaluateMilestones, imagePath, type ImageView, type SiteData } from './views.ts';
+import {
+  listImages,
+  listOrphans,
+  listOwners,
+  evaluateMilestones,
+  imagePath,
+  type ImageView,
+  type SiteData,
+} from './views.ts';
 
 /** Make a JSON response with deterministic, readable output. */
 export function jsonResponse(value: unknown): Response {
-  return new Response(`${JSON.stringify(value, null, 2)}\n`, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+  return new Response(`${JSON.stringify(value, null, 2)}\n`, {
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
 }
 
 /** One image: catalog facts, status and every tracked tag. */
@@ -41,7 +51,13 @@ export function exportImages(data: SiteData) {
 
 /** Owners with what they own and take over, orphaned deliverables, and the audit findings. */
 export function exportOwners(data: SiteData) {
-  const ref = ({ subproject, deliverable }: { subproject: { id: string }; deliverable: { id: string; title: string; state: string } }) => ({
+  const ref = ({
+    subproject,
+    deliverable,
+  }: {
+    subproject: { id: string };
+    deliverable: { id: string; title: string; state: string };
+  }) => ({
     subproject: subproject.id,
     deliverable: deliverable.id,
     title: deliverable.title,
@@ -49,9 +65,20 @@ export function exportOwners(data: SiteData) {
   });
   return {
     schemaVersion: 1,
-    owners: listOwners(data.catalog).map((owner) => ({ owner: owner.owner, sig: owner.sig?.name ?? null, owns: owner.owns.map(ref), incoming: owner.incoming.map(ref) })),
+    owners: listOwners(data.catalog).map((owner) => ({
+      owner: owner.owner,
+      sig: owner.sig?.name ?? null,
+      owns: owner.owns.map(ref),
+      incoming: owner.incoming.map(ref),
+    })),
     orphans: listOrphans(data.catalog).map(ref),
-    audit: data.audit ? { generatedAt: data.audit.generatedAt, sample: data.audit.sample, findings: data.audit.findings } : null,
+    audit: data.audit
+      ? {
+          generatedAt: data.audit.generatedAt,
+          sample: data.audit.sample,
+          findings: data.audit.findings,
+        }
+      : null,
   };
 }
 
@@ -67,7 +94,11 @@ export function exportMilestones(data: SiteData, now: Date) {
       phase: result.milestone.phase,
       target: result.milestone.target,
       status: result.status,
-      criteria: result.criteria.map((criterion) => ({ ...criterion.criterion, status: criterion.status, evidence: criterion.evidence })),
+      criteria: result.criteria.map((criterion) => ({
+        ...criterion.criterion,
+        status: criterion.status,
+        evidence: criterion.evidence,
+      })),
     })),
   };
 }

@@ -3,11 +3,21 @@
  * feed reader shows when a new base image or a rebuilt variant appears. Entry ids are stable: the
  * repository and digest, so a build seen again is not a new entry.
  */
-import { groupTagsByDigest, imagePath, listImages, formatPlatform, type SiteData } from './views.ts';
+import {
+  groupTagsByDigest,
+  imagePath,
+  listImages,
+  formatPlatform,
+  type SiteData,
+} from './views.ts';
 
 /** Escape text for XML. */
 function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (character) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[character]!);
+  return text.replace(
+    /[<>&'"]/g,
+    (character) =>
+      ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[character]!,
+  );
 }
 
 /** Write the Atom feed of the newest `limit` image builds. */
@@ -16,7 +26,10 @@ export function imageBuildsFeed(data: SiteData, siteUrl: string, limit = 100): s
   const entries = listImages(data)
     .flatMap((view) => groupTagsByDigest(view.snapshot.tags).map((group) => ({ view, group })))
     .filter(({ group }) => group.created !== null)
-    .sort((a, b) => b.group.created!.localeCompare(a.group.created!) || a.view.ref.localeCompare(b.view.ref))
+    .sort(
+      (a, b) =>
+        b.group.created!.localeCompare(a.group.created!) || a.view.ref.localeCompare(b.view.ref),
+    )
     .slice(0, limit);
   const updated = entries[0]?.group.created ?? data.images?.generatedAt ?? '1970-01-01T00:00:00Z';
   const lines = [

@@ -14,7 +14,10 @@ export function matrixLink(room: string): Link {
 
 /** Link a tag on Fedora's Discourse. */
 export function discourseTagLink(tag: string): Link {
-  return { label: `#${tag} on Discussion`, href: `https://discussion.fedoraproject.org/tag/${encodeURIComponent(tag)}` };
+  return {
+    label: `#${tag} on Discussion`,
+    href: `https://discussion.fedoraproject.org/tag/${encodeURIComponent(tag)}`,
+  };
 }
 
 /** Link a mailing list address. */
@@ -39,14 +42,23 @@ export function ownerLink(owner: string, sigName?: string): Link {
   switch (kind) {
     case 'github':
       return handle.includes('/')
-        ? { label: `@${handle}`, href: `https://github.com/orgs/${handle.split('/')[0]}/teams/${handle.split('/')[1]}` }
+        ? {
+            label: `@${handle}`,
+            href: `https://github.com/orgs/${handle.split('/')[0]}/teams/${handle.split('/')[1]}`,
+          }
         : { label: `@${handle}`, href: `https://github.com/${handle}` };
     case 'gitlab':
       return { label: `@${handle} (GitLab)`, href: `https://gitlab.com/${handle}` };
     case 'forgejo':
-      return { label: `@${handle} (Fedora Forge)`, href: `https://forge.fedoraproject.org/${handle}` };
+      return {
+        label: `@${handle} (Fedora Forge)`,
+        href: `https://forge.fedoraproject.org/${handle}`,
+      };
     case 'fas':
-      return { label: `${handle} (FAS)`, href: `https://accounts.fedoraproject.org/user/${handle}/` };
+      return {
+        label: `${handle} (FAS)`,
+        href: `https://accounts.fedoraproject.org/user/${handle}/`,
+      };
     default:
       return { label: owner };
   }

@@ -17,7 +17,12 @@ import {
   type Sig,
   type Subproject,
 } from './schema.ts';
-import { CatalogError, problemsFromIssue, type CatalogProblem, type SourceFile } from './problems.ts';
+import {
+  CatalogError,
+  problemsFromIssue,
+  type CatalogProblem,
+  type SourceFile,
+} from './problems.ts';
 import { checkCatalog, type LocatedCatalog } from './check.ts';
 
 /** Default catalog folder, relative to the project root. */
@@ -36,7 +41,10 @@ function displayPath(file: string): string {
 }
 
 /** Parse one YAML text; syntax errors become problems with their position. */
-export function parseYamlSource(file: string, text: string): { source: SourceFile; problems: CatalogProblem[] } {
+export function parseYamlSource(
+  file: string,
+  text: string,
+): { source: SourceFile; problems: CatalogProblem[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const source: SourceFile = { file, document, lineCounter };
@@ -49,10 +57,16 @@ export function parseYamlSource(file: string, text: string): { source: SourceFil
 }
 
 /** Check a parsed source against a schema; returns the data when valid. */
-export function parseWithSchema<S extends z.ZodType>(source: SourceFile, schema: S): { data: z.output<S> | undefined; problems: CatalogProblem[] } {
+export function parseWithSchema<S extends z.ZodType>(
+  source: SourceFile,
+  schema: S,
+): { data: z.output<S> | undefined; problems: CatalogProblem[] } {
   const result = schema.safeParse(source.document.toJS());
   if (result.success) return { data: result.data, problems: [] };
-  return { data: undefined, problems: result.error.issues.flatMap((issue) => problemsFromIssue(source, schema, issue)) };
+  return {
+    data: undefined,
+    problems: result.error.issues.flatMap((issue) => problemsFromIssue(source, schema, issue)),
+  };
 }
 
 /** Read and check one YAML file against a schema. */
@@ -81,7 +95,13 @@ export async function readCatalog(dir: string = DEFAULT_CATALOG_DIR): Promise<Ca
     const read = await readYamlFile(initiativePath, InitiativeSchema);
     problems.push(...read.problems);
     if (read.data) initiative = { source: read.source, data: read.data };
-  } else problems.push(missing('initiative.yaml', 'the initiative (name, goal, lead, sponsor, contacts, milestones)'));
+  } else
+    problems.push(
+      missing(
+        'initiative.yaml',
+        'the initiative (name, goal, lead, sponsor, contacts, milestones)',
+      ),
+    );
 
   let sigs: { source: SourceFile; data: Sig[] } | undefined;
   const sigsPath = join(dir, 'sigs.yaml');
@@ -93,7 +113,9 @@ export async function readCatalog(dir: string = DEFAULT_CATALOG_DIR): Promise<Ca
 
   const subprojects: { source: SourceFile; data: Subproject }[] = [];
   const subprojectsDir = join(dir, 'subprojects');
-  const names = existsSync(subprojectsDir) ? (await readdir(subprojectsDir)).filter((name) => /\.ya?ml$/.test(name)).sort() : [];
+  const names = existsSync(subprojectsDir)
+    ? (await readdir(subprojectsDir)).filter((name) => /\.ya?ml$/.test(name)).sort()
+    : [];
   if (names.length === 0) problems.push(missing('subprojects/', 'one YAML file per subproject'));
   for (const name of names) {
     const read = await readYamlFile(join(subprojectsDir, name), SubprojectSchema);
@@ -107,7 +129,11 @@ export async function readCatalog(dir: string = DEFAULT_CATALOG_DIR): Promise<Ca
   problems.push(...checkCatalog(located));
   if (problems.length > 0) return { catalog: undefined, problems };
   return {
-    catalog: { initiative: initiative.data, sigs: sigs.data, subprojects: subprojects.map((entry) => entry.data) },
+    catalog: {
+      initiative: initiative.data,
+      sigs: sigs.data,
+      subprojects: subprojects.map((entry) => entry.data),
+    },
     problems,
   };
 }

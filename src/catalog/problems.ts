@@ -2,7 +2,15 @@
  * Catalog problems: one error in one file, located by line and column and by field path, with a
  * message that says what to write instead. Used by `npm run validate`, `npm run sync` and the build.
  */
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+} from 'yaml';
 import type { z } from 'astro/zod';
 
 /** A path into a YAML document: keys and list indexes. */
@@ -44,7 +52,9 @@ export function formatPath(path: FieldPath): string {
 /** Format one problem as `file:line:column  path: message`. */
 export function formatProblem(problem: CatalogProblem): string {
   const where = `${problem.file}:${problem.line}:${problem.column}`;
-  return problem.path ? `${where}  ${problem.path}: ${problem.message}` : `${where}  ${problem.message}`;
+  return problem.path
+    ? `${where}  ${problem.path}: ${problem.message}`
+    : `${where}  ${problem.message}`;
 }
 
 /** Format a list of problems, one per line, with a count at the end. */
@@ -64,11 +74,15 @@ export interface SourceFile {
 /** Find the pair whose key is `key` in a YAML map node. */
 function findPair(node: unknown, key: string): Pair<unknown, unknown> | undefined {
   if (!isMap(node)) return undefined;
-  return node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key) as Pair<unknown, unknown> | undefined;
+  return node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key) as
+    Pair<unknown, unknown> | undefined;
 }
 
 /** Walk a path as far as the document goes; returns the deepest node reached and how far it got. */
-function walk(source: SourceFile, path: FieldPath): { node: Node | undefined; keyNode: Node | undefined; depth: number } {
+function walk(
+  source: SourceFile,
+  path: FieldPath,
+): { node: Node | undefined; keyNode: Node | undefined; depth: number } {
   let node: unknown = source.document.contents;
   let keyNode: Node | undefined;
   let depth = 0;
@@ -96,7 +110,11 @@ function position(source: SourceFile, offset: number): { line: number; column: n
 }
 
 /** Locate a field path in a file: the value's start, or the nearest enclosing node that exists. */
-export function locate(source: SourceFile, path: FieldPath, options: { key?: string } = {}): { line: number; column: number } {
+export function locate(
+  source: SourceFile,
+  path: FieldPath,
+  options: { key?: string } = {},
+): { line: number; column: number } {
   const { node, depth } = walk(source, path);
   if (options.key !== undefined && depth === path.length) {
     const pair = findPair(node, options.key);
@@ -122,7 +140,11 @@ function editDistance(a: string, b: string): number {
     previous[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const above = previous[j]!;
-      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous[j] = Math.min(
+        above + 1,
+        previous[j - 1]! + 1,
+        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       diagonal = above;
     }
   }
@@ -147,10 +169,26 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
 function allowedKeysAt(schema: z.ZodType, path: FieldPath): string[] {
   let current: unknown = schema;
   const unwrap = (value: unknown): unknown => {
-    let inner = value as { def?: { type?: string; innerType?: unknown; element?: unknown; in?: unknown; schema?: unknown } } | undefined;
+    let inner = value as
+      | {
+          def?: {
+            type?: string;
+            innerType?: unknown;
+            element?: unknown;
+            in?: unknown;
+            schema?: unknown;
+          };
+        }
+      | undefined;
     for (let guard = 0; guard < 10 && inner?.def; guard++) {
       const type = inner.def.type;
-      if (type === 'optional' || type === 'default' || type === 'nullable' || type === 'prefault' || type === 'readonly') {
+      if (
+        type === 'optional' ||
+        type === 'default' ||
+        type === 'nullable' ||
+        type === 'prefault' ||
+        type === 'readonly'
+      ) {
         inner = inner.def.innerType as typeof inner;
       } else if (type === 'pipe') {
         inner = inner.def.in as typeof inner;
@@ -159,13 +197,18 @@ function allowedKeysAt(schema: z.ZodType, path: FieldPath): string[] {
     return inner;
   };
   for (const part of path) {
-    const node = unwrap(current) as { def?: { type?: string; element?: unknown; shape?: Record<string, unknown> } } | undefined;
+    const node = unwrap(current) as
+      { def?: { type?: string; element?: unknown; shape?: Record<string, unknown> } } | undefined;
     if (typeof part === 'number' && node?.def?.type === 'array') current = node.def.element;
-    else if (typeof part === 'string' && node?.def?.type === 'object') current = node.def.shape?.[part];
+    else if (typeof part === 'string' && node?.def?.type === 'object')
+      current = node.def.shape?.[part];
     else return [];
   }
-  const node = unwrap(current) as { def?: { type?: string; shape?: Record<string, unknown> } } | undefined;
-  return node?.def?.type === 'object' ? Object.keys(node.def.shape ?? {}).filter((key) => key !== '$schema') : [];
+  const node = unwrap(current) as
+    { def?: { type?: string; shape?: Record<string, unknown> } } | undefined;
+  return node?.def?.type === 'object'
+    ? Object.keys(node.def.shape ?? {}).filter((key) => key !== '$schema')
+    : [];
 }
 
 /** Describe a value found in YAML for an error message. */
@@ -188,7 +231,11 @@ const EXPECTED_NAMES: Record<string, string> = {
 };
 
 /** Turn one zod issue on a file into catalog problems, with positions and helpful messages. */
-export function problemsFromIssue(source: SourceFile, schema: z.ZodType, issue: z.core.$ZodIssue): CatalogProblem[] {
+export function problemsFromIssue(
+  source: SourceFile,
+  schema: z.ZodType,
+  issue: z.core.$ZodIssue,
+): CatalogProblem[] {
   const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
   const at = (fieldPath: FieldPath, message: string, key?: string): CatalogProblem => ({
     file: source.file,
@@ -202,7 +249,9 @@ export function problemsFromIssue(source: SourceFile, schema: z.ZodType, issue: 
       const allowed = allowedKeysAt(schema, path);
       return issue.keys.map((key) => {
         const suggestion = suggestKey(key, allowed);
-        const hint = suggestion ? `did you mean "${suggestion}"?` : `allowed keys here: ${allowed.join(', ')}.`;
+        const hint = suggestion
+          ? `did you mean "${suggestion}"?`
+          : `allowed keys here: ${allowed.join(', ')}.`;
         return at(path, `unknown key "${key}"; ${hint}`, key);
       });
     }
@@ -212,7 +261,12 @@ export function problemsFromIssue(source: SourceFile, schema: z.ZodType, issue: 
       if (value === undefined) {
         const parent = path.slice(0, -1);
         const key = path[path.length - 1];
-        return [{ ...at(parent, `is required: add \`${String(key)}:\` with ${expected}.`), path: formatPath(path) }];
+        return [
+          {
+            ...at(parent, `is required: add \`${String(key)}:\` with ${expected}.`),
+            path: formatPath(path),
+          },
+        ];
       }
       return [at(path, `expected ${expected}, found ${describe(value)}.`)];
     }
@@ -224,13 +278,23 @@ export function problemsFromIssue(source: SourceFile, schema: z.ZodType, issue: 
     case 'invalid_union': {
       if ('discriminator' in issue && issue.discriminator) {
         const value = valueAt(source, path);
-        const options = ((issue as { options?: unknown[] }).options ?? []).map((option) => JSON.stringify(option)).join(', ');
+        const options = ((issue as { options?: unknown[] }).options ?? [])
+          .map((option) => JSON.stringify(option))
+          .join(', ');
         return [at(path, `${describe(value)} is not a known kind; write one of ${options}.`)];
       }
       return [at(path, issue.message)];
     }
     case 'too_small': {
-      if (issue.origin === 'array') return [at(path, issue.message.startsWith('Too small') ? `list at least ${String(issue.minimum)} item(s).` : issue.message)];
+      if (issue.origin === 'array')
+        return [
+          at(
+            path,
+            issue.message.startsWith('Too small')
+              ? `list at least ${String(issue.minimum)} item(s).`
+              : issue.message,
+          ),
+        ];
       if (issue.origin === 'string') return [at(path, 'cannot be empty.')];
       return [at(path, `must be at least ${String(issue.minimum)}.`)];
     }

@@ -25,7 +25,8 @@ export const DateSchema = z
 const HttpsUrlSchema = z
   .string()
   .regex(/^https?:\/\/[^\s/$.?#].[^\s]*$/, {
-    error: 'write a full URL starting with https://, e.g. "https://github.com/coreos/fedora-coreos-config"',
+    error:
+      'write a full URL starting with https://, e.g. "https://github.com/coreos/fedora-coreos-config"',
   })
   .describe('A full http(s) URL.');
 
@@ -61,18 +62,29 @@ export const RepositoryRefSchema = z
 export const ContactsSchema = z
   .strictObject({
     matrix: z
-      .array(z.string().regex(/^#[^:\s]+:[^\s]+$/, { error: 'write a Matrix room as "#room:server"' }))
+      .array(
+        z.string().regex(/^#[^:\s]+:[^\s]+$/, { error: 'write a Matrix room as "#room:server"' }),
+      )
       .optional()
       .describe('Matrix rooms, e.g. "#coreos:fedoraproject.org".'),
     mailingLists: z
-      .array(z.email({ error: 'write a mailing list address, e.g. "coreos@lists.fedoraproject.org"' }))
+      .array(
+        z.email({ error: 'write a mailing list address, e.g. "coreos@lists.fedoraproject.org"' }),
+      )
       .optional()
       .describe('Mailing list addresses.'),
     discourseTags: z
-      .array(z.string().regex(/^[a-z0-9-]+$/, { error: 'write a Discourse tag name, e.g. "coreos"' }))
+      .array(
+        z.string().regex(/^[a-z0-9-]+$/, { error: 'write a Discourse tag name, e.g. "coreos"' }),
+      )
       .optional()
       .describe('Tags on discussion.fedoraproject.org.'),
-    meeting: z.string().optional().describe('When and where the group meets, e.g. "Wednesdays 16:30 UTC in #meeting-1:fedoraproject.org".'),
+    meeting: z
+      .string()
+      .optional()
+      .describe(
+        'When and where the group meets, e.g. "Wednesdays 16:30 UTC in #meeting-1:fedoraproject.org".',
+      ),
     tracker: HttpsUrlSchema.optional().describe('Issue tracker URL.'),
     docs: HttpsUrlSchema.optional().describe('Documentation URL.'),
     website: HttpsUrlSchema.optional().describe('Website or community forum URL.'),
@@ -84,8 +96,16 @@ export const PersonSchema = z
   .strictObject({
     name: z.string().min(1).describe('Name as the person writes it.'),
     fas: z.string().optional().describe('Fedora Account System username.'),
-    github: z.string().regex(/^[A-Za-z0-9-]+$/, { error: 'write the GitHub login without "@"' }).optional().describe('GitHub login, without "@".'),
-    gitlab: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'write the GitLab username without "@"' }).optional().describe('GitLab username, without "@".'),
+    github: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, { error: 'write the GitHub login without "@"' })
+      .optional()
+      .describe('GitHub login, without "@".'),
+    gitlab: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, { error: 'write the GitLab username without "@"' })
+      .optional()
+      .describe('GitLab username, without "@".'),
     role: z.string().optional().describe('Role in the group, e.g. "chair".'),
   })
   .describe('A member of a SIG or working group.');
@@ -98,12 +118,22 @@ export const SigSchema = z
     kind: z
       .enum(['sig', 'working-group', 'team', 'upstream', 'downstream', 'initiative'])
       .default('sig')
-      .describe('What kind of group this is; an "initiative" is time-boxed, so what it owns does not count as durably owned.'),
+      .describe(
+        'What kind of group this is; an "initiative" is time-boxed, so what it owns does not count as durably owned.',
+      ),
     summary: z.string().optional().describe('One or two sentences on what the group does.'),
     contacts: ContactsSchema.default({}),
-    members: z.array(PersonSchema).default([]).describe('Members, where the group lists them publicly.'),
+    members: z
+      .array(PersonSchema)
+      .default([])
+      .describe('Members, where the group lists them publicly.'),
     forgeTeams: z
-      .array(z.string().regex(/^(github|gitlab|forgejo):[^\s]+$/, { error: 'write a forge team as "github:org/team", "gitlab:group/subgroup" or "forgejo:org/team"' }))
+      .array(
+        z.string().regex(/^(github|gitlab|forgejo):[^\s]+$/, {
+          error:
+            'write a forge team as "github:org/team", "gitlab:group/subgroup" or "forgejo:org/team"',
+        }),
+      )
       .default([])
       .describe('Forge teams or groups that stand for this SIG, e.g. "github:ublue-os/approver".'),
     notes: z.string().optional(),
@@ -121,25 +151,40 @@ export const SigsFileSchema = z
 export const OwnerSchema = z
   .string()
   .regex(/^([a-z0-9]+(?:-[a-z0-9]+)*|(github|gitlab|forgejo|fas):[^\s]+)$/, {
-    error: 'write a SIG id (e.g. "coreos-wg") or a handle such as "github:dustymabe", "gitlab:walters", "fas:walters"',
+    error:
+      'write a SIG id (e.g. "coreos-wg") or a handle such as "github:dustymabe", "gitlab:walters", "fas:walters"',
   })
-  .describe('A SIG id, or "github:<login>", "github:<org>/<team>", "gitlab:<user or group>", "forgejo:<user>", "fas:<user>".');
+  .describe(
+    'A SIG id, or "github:<login>", "github:<org>/<team>", "gitlab:<user or group>", "forgejo:<user>", "fas:<user>".',
+  );
 
 export const ImageRoles = ['base', 'variant', 'ci', 'downstream', 'tool'] as const;
 
 /** A selection of tags in an image repository: exact names, and/or a pattern with a limit. */
 export const StreamSchema = z
   .strictObject({
-    name: z.string().min(1).describe('Name of the stream as people say it, e.g. "stable" or "releases".'),
+    name: z
+      .string()
+      .min(1)
+      .describe('Name of the stream as people say it, e.g. "stable" or "releases".'),
     description: z.string().optional(),
-    tags: z.array(z.string().min(1)).optional().describe('Exact tag names, e.g. ["stable", "testing", "next"].'),
+    tags: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Exact tag names, e.g. ["stable", "testing", "next"].'),
     match: z
       .string()
       .optional()
       .describe(
         'Tag pattern with placeholders <version> (a Fedora release number or "rawhide"), <major>, <date> (YYYYMMDD), <n> (a number), <arch>, <sha> (hex), <any>, e.g. "<version>.<date>.0".',
       ),
-    keep: z.number().int().positive().max(500).default(10).describe('How many tags matching `match` to keep, newest first in version order.'),
+    keep: z
+      .number()
+      .int()
+      .positive()
+      .max(500)
+      .default(10)
+      .describe('How many tags matching `match` to keep, newest first in version order.'),
   })
   .refine((stream) => stream.tags !== undefined || stream.match !== undefined, {
     error: 'a stream needs `tags:` (exact names) or `match:` (a pattern), or both',
@@ -150,16 +195,34 @@ export const StreamSchema = z
 export const ImageSchema = z
   .strictObject({
     ref: RepositoryRefSchema,
-    role: z.enum(ImageRoles).describe('base: an official base image; variant: an official image built for a Fedora variant; ci: a development or CI image; downstream: built outside Fedora; tool: a build tool image.'),
+    role: z
+      .enum(ImageRoles)
+      .describe(
+        'base: an official base image; variant: an official image built for a Fedora variant; ci: a development or CI image; downstream: built outside Fedora; tool: a build tool image.',
+      ),
     title: z.string().optional().describe('Short human name, e.g. "Fedora CoreOS".'),
     description: z.string().optional(),
-    basedOn: RepositoryRefSchema.optional().describe('The repository it is declared to be built on; must be another image of the catalog.'),
-    mirrors: z.array(RepositoryRefSchema).default([]).describe('Repositories that should serve the same digests, e.g. registry.fedoraproject.org/fedora-bootc.'),
+    basedOn: RepositoryRefSchema.optional().describe(
+      'The repository it is declared to be built on; must be another image of the catalog.',
+    ),
+    mirrors: z
+      .array(RepositoryRefSchema)
+      .default([])
+      .describe(
+        'Repositories that should serve the same digests, e.g. registry.fedoraproject.org/fedora-bootc.',
+      ),
     platforms: z
-      .array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(?:\/[a-z0-9]+)?$/, { error: 'write a platform as "os/architecture[/variant]", e.g. "linux/arm64"' }))
+      .array(
+        z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(?:\/[a-z0-9]+)?$/, {
+          error: 'write a platform as "os/architecture[/variant]", e.g. "linux/arm64"',
+        }),
+      )
       .default([])
       .describe('Platforms it is expected to ship, e.g. ["linux/amd64", "linux/arm64"].'),
-    streams: z.array(StreamSchema).min(1, { error: 'list at least one stream, e.g. `- { name: latest, tags: [latest] }`' }).describe('Which tags to track.'),
+    streams: z
+      .array(StreamSchema)
+      .min(1, { error: 'list at least one stream, e.g. `- { name: latest, tags: [latest] }`' })
+      .describe('Which tags to track.'),
     signed: z.boolean().optional().describe('Whether the image is expected to carry signatures.'),
     notes: z.string().optional(),
   })
@@ -170,15 +233,36 @@ export const RepoRoles = ['source', 'pipeline', 'config', 'docs', 'tracker', 'to
 /** A source repository on a forge. */
 export const RepoSchema = z
   .strictObject({
-    url: HttpsUrlSchema.describe('Web URL of the repository, e.g. "https://github.com/coreos/fedora-coreos-config".'),
-    role: z.enum(RepoRoles).describe('source: image sources; pipeline: CI/CD definitions; config: configuration such as tenants; docs; tracker: issues only; tooling.'),
+    url: HttpsUrlSchema.describe(
+      'Web URL of the repository, e.g. "https://github.com/coreos/fedora-coreos-config".',
+    ),
+    role: z
+      .enum(RepoRoles)
+      .describe(
+        'source: image sources; pipeline: CI/CD definitions; config: configuration such as tenants; docs; tracker: issues only; tooling.',
+      ),
     description: z.string().optional(),
     notes: z.string().optional(),
   })
   .describe('A source repository.');
 
-export const DeliverableKinds = ['image', 'repo', 'pipeline', 'docs', 'signing', 'release-process', 'tracker', 'community'] as const;
-export const HandoverStates = ['proposed', 'shadowing', 'co-owned', 'handed-over', 'orphaned'] as const;
+export const DeliverableKinds = [
+  'image',
+  'repo',
+  'pipeline',
+  'docs',
+  'signing',
+  'release-process',
+  'tracker',
+  'community',
+] as const;
+export const HandoverStates = [
+  'proposed',
+  'shadowing',
+  'co-owned',
+  'handed-over',
+  'orphaned',
+] as const;
 
 /** Something a subproject ships or runs, with who owns it now and who takes it over. */
 export const DeliverableSchema = z
@@ -186,7 +270,9 @@ export const DeliverableSchema = z
     id: IdSchema,
     title: z.string().min(1),
     kind: z.enum(DeliverableKinds),
-    image: RepositoryRefSchema.optional().describe('The image this deliverable is, for kind "image".'),
+    image: RepositoryRefSchema.optional().describe(
+      'The image this deliverable is, for kind "image".',
+    ),
     repo: HttpsUrlSchema.optional().describe('The repository this deliverable lives in.'),
     owner: OwnerSchema.optional().describe('Who owns it today; leave out when nobody does.'),
     incomingOwner: OwnerSchema.optional().describe('Who it is being handed to.'),
@@ -203,10 +289,23 @@ export const SubprojectSchema = z
     $schema: z.string().optional(),
     id: IdSchema,
     name: z.string().min(1),
-    summary: z.string().min(1).describe('One paragraph on what this subproject is, for the reader who has never heard of it.'),
-    official: z.boolean().default(true).describe('Whether this is part of Fedora (false for downstreams such as Universal Blue).'),
-    sigs: z.array(IdSchema).min(1, { error: 'name at least one owning SIG id from sigs.yaml' }).describe('Owning SIG or working group ids, from sigs.yaml.'),
-    contacts: ContactsSchema.optional().describe('Contacts of the subproject itself, where they differ from its SIGs.'),
+    summary: z
+      .string()
+      .min(1)
+      .describe(
+        'One paragraph on what this subproject is, for the reader who has never heard of it.',
+      ),
+    official: z
+      .boolean()
+      .default(true)
+      .describe('Whether this is part of Fedora (false for downstreams such as Universal Blue).'),
+    sigs: z
+      .array(IdSchema)
+      .min(1, { error: 'name at least one owning SIG id from sigs.yaml' })
+      .describe('Owning SIG or working group ids, from sigs.yaml.'),
+    contacts: ContactsSchema.optional().describe(
+      'Contacts of the subproject itself, where they differ from its SIGs.',
+    ),
     repos: z.array(RepoSchema).default([]),
     images: z.array(ImageSchema).default([]),
     deliverables: z.array(DeliverableSchema).default([]),
@@ -230,9 +329,11 @@ export const CriterionSchema = z.discriminatedUnion('kind', [
     .strictObject({
       kind: z.literal('built-on-base'),
       subproject: IdSchema,
-      base: RepositoryRefSchema.describe('The official base repository, e.g. quay.io/fedora/fedora-bootc.'),
+      base: RepositoryRefSchema.describe(
+        'The official base repository, e.g. quay.io/fedora/fedora-bootc.',
+      ),
     })
-    .describe("Every variant image of the subproject is built on the base, by lineage."),
+    .describe('Every variant image of the subproject is built on the base, by lineage.'),
   z
     .strictObject({
       kind: z.literal('pipeline-builds'),

@@ -24,7 +24,9 @@ export class SnapshotFormatError extends Error {
   readonly file: string;
   readonly issues: string[];
   constructor(file: string, issues: string[]) {
-    super(`${file} is not a valid snapshot:\n  ${issues.join('\n  ')}\nRun \`npm run sync\` to write it again.`);
+    super(
+      `${file} is not a valid snapshot:\n  ${issues.join('\n  ')}\nRun \`npm run sync\` to write it again.`,
+    );
     this.file = file;
     this.issues = issues;
   }
@@ -71,7 +73,10 @@ export async function writeSnapshotFile(file: string, value: unknown): Promise<v
  * Read a snapshot file and check it against its schema.
  * Returns undefined when the file does not exist; throws {@link SnapshotFormatError} when it is invalid.
  */
-export async function readSnapshotFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S> | undefined> {
+export async function readSnapshotFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+): Promise<z.output<S> | undefined> {
   if (!existsSync(file)) return undefined;
   let data: unknown;
   try {

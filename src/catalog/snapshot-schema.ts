@@ -211,7 +211,14 @@ export const RepoFactsSchema = z.object({
   lastCommitAt: IsoDateTime.nullable(),
   archived: z.boolean(),
   license: z.string().nullable(),
-  latestRelease: z.object({ name: z.string(), tag: z.string(), publishedAt: IsoDateTime.nullable(), url: z.string() }).nullable(),
+  latestRelease: z
+    .object({
+      name: z.string(),
+      tag: z.string(),
+      publishedAt: IsoDateTime.nullable(),
+      url: z.string(),
+    })
+    .nullable(),
   openIssues: z.number().int().nonnegative().nullable(),
   goodFirstIssues: z.object({
     count: z.number().int().nonnegative(),

@@ -3,7 +3,16 @@
  * every number a reader sees can be unit-tested. Pages and JSON exports both call these.
  */
 import { canonicalRepository, isSigOwner } from './check.ts';
-import type { Catalog, Criterion, Deliverable, HandoverState, Image, Milestone, Sig, Subproject } from './schema.ts';
+import type {
+  Catalog,
+  Criterion,
+  Deliverable,
+  HandoverState,
+  Image,
+  Milestone,
+  Sig,
+  Subproject,
+} from './schema.ts';
 import type {
   AuditFinding,
   AuditSnapshot,
@@ -46,7 +55,9 @@ function unavailableImage(ref: string): ImageSnapshot {
 
 /** List every image of the catalog with its snapshot record, in catalog order. */
 export function listImages(data: SiteData): ImageView[] {
-  const byRef = new Map((data.images?.images ?? []).map((record) => [canonicalRepository(record.ref), record]));
+  const byRef = new Map(
+    (data.images?.images ?? []).map((record) => [canonicalRepository(record.ref), record]),
+  );
   return data.catalog.subprojects.flatMap((subproject) =>
     subproject.images.map((image) => {
       const ref = canonicalRepository(image.ref);
@@ -87,7 +98,8 @@ export function groupTagsByDigest(tags: TagSnapshot[]): DigestGroup[] {
     const group = groups.get(tag.digest);
     if (group) {
       group.tags.push(tag.name);
-      for (const stream of tag.streams) if (!group.streams.includes(stream)) group.streams.push(stream);
+      for (const stream of tag.streams)
+        if (!group.streams.includes(stream)) group.streams.push(stream);
       continue;
     }
     groups.set(tag.digest, {
@@ -107,22 +119,34 @@ export function groupTagsByDigest(tags: TagSnapshot[]): DigestGroup[] {
 /** Return the newest `created` among platforms, or null when none is known. */
 export function newestCreated(platforms: PlatformSnapshot[]): string | null {
   let newest: string | null = null;
-  for (const platform of platforms) if (platform.created && (!newest || platform.created > newest)) newest = platform.created;
+  for (const platform of platforms)
+    if (platform.created && (!newest || platform.created > newest)) newest = platform.created;
   return newest;
 }
 
 /** Format a platform as `linux/arm64/v8`. */
-export function formatPlatform(platform: Pick<PlatformSnapshot, 'os' | 'architecture' | 'variant'>): string {
+export function formatPlatform(
+  platform: Pick<PlatformSnapshot, 'os' | 'architecture' | 'variant'>,
+): string {
   return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
 }
 
 /** Tell whether a tag or group carries a signature of any kind. */
 export function isSigned(signatures: SignatureFacts): boolean {
-  return signatures.cosign || signatures.referrers.some((referrer) => /sigstore|cosign|signature/i.test(referrer.artifactType));
+  return (
+    signatures.cosign ||
+    signatures.referrers.some((referrer) =>
+      /sigstore|cosign|signature/i.test(referrer.artifactType),
+    )
+  );
 }
 
 /** The commands to use a tag: pull it, pin it by digest, switch a bootc host to it, build FROM it. */
-export function usageCommands(ref: string, tag: string, digest: string): { label: string; command: string }[] {
+export function usageCommands(
+  ref: string,
+  tag: string,
+  digest: string,
+): { label: string; command: string }[] {
   return [
     { label: 'Pull', command: `podman pull ${ref}:${tag}` },
     { label: 'Pull this exact build', command: `podman pull ${ref}@${digest}` },
@@ -132,7 +156,10 @@ export function usageCommands(ref: string, tag: string, digest: string): { label
 }
 
 /** Tags by stream name, in catalog stream order, for the image page's stream summary. */
-export function tagsByStream(image: Image, snapshot: ImageSnapshot): { name: string; description?: string | undefined; tags: TagSnapshot[] }[] {
+export function tagsByStream(
+  image: Image,
+  snapshot: ImageSnapshot,
+): { name: string; description?: string | undefined; tags: TagSnapshot[] }[] {
   return image.streams.map((stream) => ({
     name: stream.name,
     description: stream.description,
@@ -147,7 +174,12 @@ export function tagsByStream(image: Image, snapshot: ImageSnapshot): { name: str
 export type BaseStanding = 'verified' | 'declared' | 'other-base' | 'no-base' | 'unknown';
 
 /** Follow an image's lineage (newest tag first) until it reaches `base` or stops; say how it ended. */
-export function standingOnBase(data: SiteData, view: ImageView, base: string, seen: Set<string> = new Set()): { standing: BaseStanding; path: string[] } {
+export function standingOnBase(
+  data: SiteData,
+  view: ImageView,
+  base: string,
+  seen: Set<string> = new Set(),
+): { standing: BaseStanding; path: string[] } {
   const target = canonicalRepository(base);
   if (view.ref === target) return { standing: 'verified', path: [view.ref] };
   if (seen.has(view.ref)) return { standing: 'unknown', path: [view.ref] };
@@ -156,13 +188,18 @@ export function standingOnBase(data: SiteData, view: ImageView, base: string, se
     return { standing: view.image.basedOn ? 'unknown' : 'no-base', path: [view.ref] };
   }
   const tag = view.snapshot.tags.find((candidate) => candidate.basedOn) ?? view.snapshot.tags[0]!;
-  if (!tag.basedOn) return { standing: view.image.basedOn ? 'declared' : 'no-base', path: [view.ref] };
+  if (!tag.basedOn)
+    return { standing: view.image.basedOn ? 'declared' : 'no-base', path: [view.ref] };
   const baseRef = tag.basedOn.ref.replace(/[:@][^/]*$/, '');
   const parent = findImage(data, baseRef);
   if (!tag.basedOn.verified) {
-    return { standing: canonicalRepository(baseRef) === target ? 'declared' : 'other-base', path: [view.ref, baseRef] };
+    return {
+      standing: canonicalRepository(baseRef) === target ? 'declared' : 'other-base',
+      path: [view.ref, baseRef],
+    };
   }
-  if (canonicalRepository(baseRef) === target) return { standing: 'verified', path: [view.ref, target] };
+  if (canonicalRepository(baseRef) === target)
+    return { standing: 'verified', path: [view.ref, target] };
   if (!parent) return { standing: 'other-base', path: [view.ref, baseRef] };
   const upstream = standingOnBase(data, parent, base, seen);
   return { standing: upstream.standing, path: [view.ref, ...upstream.path] };
@@ -181,7 +218,9 @@ export interface RepoView {
 
 /** List a subproject's repos with what the snapshot knows of them. */
 export function listRepos(data: SiteData, subproject: Subproject): RepoView[] {
-  const byUrl = new Map((data.repos?.repos ?? []).map((record) => [record.url.replace(/\/$/, ''), record]));
+  const byUrl = new Map(
+    (data.repos?.repos ?? []).map((record) => [record.url.replace(/\/$/, ''), record]),
+  );
   return subproject.repos.map((repo) => ({
     url: repo.url,
     role: repo.role,
@@ -210,7 +249,12 @@ export function listOwners(catalog: Catalog): OwnerView[] {
   const get = (owner: string) => {
     let view = owners.get(owner);
     if (!view) {
-      view = { owner, sig: isSigOwner(owner) ? catalog.sigs.find((sig) => sig.id === owner) : undefined, owns: [], incoming: [] };
+      view = {
+        owner,
+        sig: isSigOwner(owner) ? catalog.sigs.find((sig) => sig.id === owner) : undefined,
+        owns: [],
+        incoming: [],
+      };
       owners.set(owner, view);
     }
     return view;
@@ -219,22 +263,33 @@ export function listOwners(catalog: Catalog): OwnerView[] {
   for (const subproject of catalog.subprojects) {
     for (const deliverable of subproject.deliverables) {
       if (deliverable.owner) get(deliverable.owner).owns.push({ subproject, deliverable });
-      if (deliverable.incomingOwner) get(deliverable.incomingOwner).incoming.push({ subproject, deliverable });
+      if (deliverable.incomingOwner)
+        get(deliverable.incomingOwner).incoming.push({ subproject, deliverable });
     }
   }
-  return [...owners.values()].sort((a, b) => Number(!a.sig) - Number(!b.sig) || a.owner.localeCompare(b.owner));
+  return [...owners.values()].sort(
+    (a, b) => Number(!a.sig) - Number(!b.sig) || a.owner.localeCompare(b.owner),
+  );
 }
 
 /** Deliverables nobody owns: no owner, or state orphaned. */
 export function listOrphans(catalog: Catalog): DeliverableView[] {
   return catalog.subprojects.flatMap((subproject) =>
-    subproject.deliverables.filter((deliverable) => !deliverable.owner || deliverable.state === 'orphaned').map((deliverable) => ({ subproject, deliverable })),
+    subproject.deliverables
+      .filter((deliverable) => !deliverable.owner || deliverable.state === 'orphaned')
+      .map((deliverable) => ({ subproject, deliverable })),
   );
 }
 
 /** Count deliverables per handover state, in the order of the handover. */
 export function countStates(deliverables: Deliverable[]): Record<HandoverState, number> {
-  const counts: Record<HandoverState, number> = { proposed: 0, shadowing: 0, 'co-owned': 0, 'handed-over': 0, orphaned: 0 };
+  const counts: Record<HandoverState, number> = {
+    proposed: 0,
+    shadowing: 0,
+    'co-owned': 0,
+    'handed-over': 0,
+    orphaned: 0,
+  };
   for (const deliverable of deliverables) counts[deliverable.state]++;
   return counts;
 }
@@ -246,7 +301,9 @@ export function findingsFor(audit: AuditSnapshot | undefined, subproject: string
 
 /** The people and rooms to reach for a subproject: its own contacts, then its SIGs'. */
 export function sigsOf(catalog: Catalog, subproject: Subproject): Sig[] {
-  return subproject.sigs.map((id) => catalog.sigs.find((sig) => sig.id === id)).filter((sig): sig is Sig => sig !== undefined);
+  return subproject.sigs
+    .map((id) => catalog.sigs.find((sig) => sig.id === id))
+    .filter((sig): sig is Sig => sig !== undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,26 +342,62 @@ export function evaluateCriterion(data: SiteData, criterion: Criterion): Criteri
     case 'tag-published': {
       const view = findImage(data, criterion.image);
       if (!view || view.snapshot.status === 'unavailable') {
-        return { criterion, status: 'unknown', evidence: [`No registry data for ${criterion.image} yet.`] };
+        return {
+          criterion,
+          status: 'unknown',
+          evidence: [`No registry data for ${criterion.image} yet.`],
+        };
       }
       const tag = view.snapshot.tags.find((candidate) => candidate.name === criterion.tag);
-      if (!tag) return { criterion, status: 'not-met', evidence: [`${view.ref} has no tag "${criterion.tag}" among the tracked tags.`] };
+      if (!tag)
+        return {
+          criterion,
+          status: 'not-met',
+          evidence: [`${view.ref} has no tag "${criterion.tag}" among the tracked tags.`],
+        };
       const present = tag.platforms.map(formatPlatform);
-      const missing = criterion.platforms.filter((platform) => !present.some((have) => have === platform || have.startsWith(`${platform}/`)));
+      const missing = criterion.platforms.filter(
+        (platform) => !present.some((have) => have === platform || have.startsWith(`${platform}/`)),
+      );
       if (missing.length > 0) {
-        return { criterion, status: 'not-met', evidence: [`${view.ref}:${tag.name} lacks ${missing.join(', ')} (has ${present.join(', ') || 'no platforms'}).`] };
+        return {
+          criterion,
+          status: 'not-met',
+          evidence: [
+            `${view.ref}:${tag.name} lacks ${missing.join(', ')} (has ${present.join(', ') || 'no platforms'}).`,
+          ],
+        };
       }
-      return { criterion, status: 'met', evidence: [`${view.ref}:${tag.name} is published for ${present.join(', ')} (${tag.digest.slice(0, 19)}…).`] };
+      return {
+        criterion,
+        status: 'met',
+        evidence: [
+          `${view.ref}:${tag.name} is published for ${present.join(', ')} (${tag.digest.slice(0, 19)}…).`,
+        ],
+      };
     }
     case 'built-on-base': {
-      const subproject = data.catalog.subprojects.find((candidate) => candidate.id === criterion.subproject);
-      const views = listImages(data).filter((view) => view.subproject.id === criterion.subproject && view.image.role !== 'base' && view.image.role !== 'tool');
-      if (!subproject || views.length === 0) return { criterion, status: 'unknown', evidence: [`${criterion.subproject} lists no images built on a base.`] };
+      const subproject = data.catalog.subprojects.find(
+        (candidate) => candidate.id === criterion.subproject,
+      );
+      const views = listImages(data).filter(
+        (view) =>
+          view.subproject.id === criterion.subproject &&
+          view.image.role !== 'base' &&
+          view.image.role !== 'tool',
+      );
+      if (!subproject || views.length === 0)
+        return {
+          criterion,
+          status: 'unknown',
+          evidence: [`${criterion.subproject} lists no images built on a base.`],
+        };
       const statuses: CriterionStatus[] = [];
       const evidence: string[] = [];
       for (const view of views) {
         const { standing, path } = standingOnBase(data, view, criterion.base);
-        const status: CriterionStatus = standing === 'verified' ? 'met' : standing === 'unknown' ? 'unknown' : 'not-met';
+        const status: CriterionStatus =
+          standing === 'verified' ? 'met' : standing === 'unknown' ? 'unknown' : 'not-met';
         statuses.push(status);
         const explanation: Record<BaseStanding, string> = {
           verified: `built on ${canonicalRepository(criterion.base)} (${path.join(' → ')})`,
@@ -318,27 +411,72 @@ export function evaluateCriterion(data: SiteData, criterion: Criterion): Criteri
       return { criterion, status: combine(statuses), evidence };
     }
     case 'pipeline-builds': {
-      const subproject = data.catalog.subprojects.find((candidate) => candidate.id === criterion.subproject);
-      if (!subproject) return { criterion, status: 'unknown', evidence: [`Unknown subproject ${criterion.subproject}.`] };
+      const subproject = data.catalog.subprojects.find(
+        (candidate) => candidate.id === criterion.subproject,
+      );
+      if (!subproject)
+        return {
+          criterion,
+          status: 'unknown',
+          evidence: [`Unknown subproject ${criterion.subproject}.`],
+        };
       const repos = listRepos(data, subproject);
-      const fetched = repos.filter((repo) => repo.snapshot && repo.snapshot.status !== 'unavailable');
-      const wanted = criterion.image ? [canonicalRepository(criterion.image)] : subproject.images.map((image) => canonicalRepository(image.ref));
+      const fetched = repos.filter(
+        (repo) => repo.snapshot && repo.snapshot.status !== 'unavailable',
+      );
+      const wanted = criterion.image
+        ? [canonicalRepository(criterion.image)]
+        : subproject.images.map((image) => canonicalRepository(image.ref));
       const hits = fetched.flatMap((repo) =>
         (repo.snapshot?.pipelines ?? [])
-          .filter((pipeline) => pipeline.images.some((image) => wanted.includes(canonicalRepository(image))))
-          .map((pipeline) => `${repo.url}: ${pipeline.file} builds ${pipeline.images.join(', ')}${pipeline.branch ? ` from ${pipeline.branch}` : ''}.`),
+          .filter((pipeline) =>
+            pipeline.images.some((image) => wanted.includes(canonicalRepository(image))),
+          )
+          .map(
+            (pipeline) =>
+              `${repo.url}: ${pipeline.file} builds ${pipeline.images.join(', ')}${pipeline.branch ? ` from ${pipeline.branch}` : ''}.`,
+          ),
       );
       if (hits.length > 0) return { criterion, status: 'met', evidence: hits };
-      if (fetched.length === 0) return { criterion, status: 'unknown', evidence: [`No forge data for the repos of ${subproject.name} yet.`] };
-      return { criterion, status: 'not-met', evidence: [`No Konflux PipelineRun in ${fetched.map((repo) => repo.url).join(', ')} builds ${wanted.join(', ')}.`] };
+      if (fetched.length === 0)
+        return {
+          criterion,
+          status: 'unknown',
+          evidence: [`No forge data for the repos of ${subproject.name} yet.`],
+        };
+      return {
+        criterion,
+        status: 'not-met',
+        evidence: [
+          `No Konflux PipelineRun in ${fetched.map((repo) => repo.url).join(', ')} builds ${wanted.join(', ')}.`,
+        ],
+      };
     }
     case 'deliverables-owned': {
-      const subproject = data.catalog.subprojects.find((candidate) => candidate.id === criterion.subproject);
-      if (!subproject) return { criterion, status: 'unknown', evidence: [`Unknown subproject ${criterion.subproject}.`] };
-      if (subproject.deliverables.length === 0) return { criterion, status: 'not-met', evidence: [`${subproject.name} declares no deliverables.`] };
-      const orphans = subproject.deliverables.filter((deliverable) => !deliverable.owner || deliverable.state === 'orphaned');
+      const subproject = data.catalog.subprojects.find(
+        (candidate) => candidate.id === criterion.subproject,
+      );
+      if (!subproject)
+        return {
+          criterion,
+          status: 'unknown',
+          evidence: [`Unknown subproject ${criterion.subproject}.`],
+        };
+      if (subproject.deliverables.length === 0)
+        return {
+          criterion,
+          status: 'not-met',
+          evidence: [`${subproject.name} declares no deliverables.`],
+        };
+      const orphans = subproject.deliverables.filter(
+        (deliverable) => !deliverable.owner || deliverable.state === 'orphaned',
+      );
       const interim = subproject.deliverables.filter(
-        (deliverable) => deliverable.owner && data.catalog.sigs.some((sig) => sig.id === deliverable.owner && sig.kind === 'initiative'),
+        (deliverable) =>
+          deliverable.owner &&
+          data.catalog.sigs.some(
+            (sig) => sig.id === deliverable.owner && sig.kind === 'initiative',
+          ),
       );
       if (orphans.length > 0 || interim.length > 0) {
         return {
@@ -346,11 +484,20 @@ export function evaluateCriterion(data: SiteData, criterion: Criterion): Criteri
           status: 'not-met',
           evidence: [
             ...orphans.map((deliverable) => `${deliverable.title} has no owner.`),
-            ...interim.map((deliverable) => `${deliverable.title} is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.`),
+            ...interim.map(
+              (deliverable) =>
+                `${deliverable.title} is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.`,
+            ),
           ],
         };
       }
-      return { criterion, status: 'met', evidence: [`All ${subproject.deliverables.length} deliverables of ${subproject.name} have an owner.`] };
+      return {
+        criterion,
+        status: 'met',
+        evidence: [
+          `All ${subproject.deliverables.length} deliverables of ${subproject.name} have an owner.`,
+        ],
+      };
     }
   }
 }
@@ -359,8 +506,15 @@ export function evaluateCriterion(data: SiteData, criterion: Criterion): Criteri
 export function evaluateMilestones(data: SiteData, now: Date): MilestoneResult[] {
   return data.catalog.initiative.milestones.map((milestone) => {
     const criteria = milestone.criteria.map((criterion) => evaluateCriterion(data, criterion));
-    const daysLeft = Math.round((Date.parse(`${milestone.target}T00:00:00Z`) - now.getTime()) / 86_400_000);
-    return { milestone, status: combine(criteria.map((result) => result.status)), criteria, daysLeft };
+    const daysLeft = Math.round(
+      (Date.parse(`${milestone.target}T00:00:00Z`) - now.getTime()) / 86_400_000,
+    );
+    return {
+      milestone,
+      status: combine(criteria.map((result) => result.status)),
+      criteria,
+      daysLeft,
+    };
   });
 }
 
@@ -381,5 +535,7 @@ export function snapshotHeaders(data: SiteData): { part: string; header: Snapsho
     ['repos', data.repos],
     ['audit', data.audit],
   ];
-  return parts.filter((entry): entry is [string, SnapshotHeader] => entry[1] !== undefined).map(([part, header]) => ({ part, header }));
+  return parts
+    .filter((entry): entry is [string, SnapshotHeader] => entry[1] !== undefined)
+    .map(([part, header]) => ({ part, header }));
 }

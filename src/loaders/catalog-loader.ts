@@ -15,7 +15,10 @@ function readOnce(dir: string): Promise<Catalog> {
   let read = reads.get(dir);
   if (!read) {
     read = readCatalog(dir).then(({ catalog, problems }) => {
-      if (!catalog) throw new Error(`The catalog in ${dir} is invalid:\n${formatProblems(problems)}\nRun \`npm run validate\` for the same list.`);
+      if (!catalog)
+        throw new Error(
+          `The catalog in ${dir} is invalid:\n${formatProblems(problems)}\nRun \`npm run validate\` for the same list.`,
+        );
       return catalog;
     });
     reads.set(dir, read);

@@ -17,9 +17,13 @@ async function gather(): Promise<SiteData> {
     getEntry('initiative', 'initiative'),
     getCollection('snapshot'),
   ]);
-  if (!initiative) throw new Error('The initiative collection is empty; content/catalog/initiative.yaml must exist.');
-  const part = <T,>(id: string) => snapshot.find((entry) => entry.id === id)?.data as T | undefined;
-  const order = (a: Subproject, b: Subproject) => Number(b.official) - Number(a.official) || a.name.localeCompare(b.name);
+  if (!initiative)
+    throw new Error(
+      'The initiative collection is empty; content/catalog/initiative.yaml must exist.',
+    );
+  const part = <T>(id: string) => snapshot.find((entry) => entry.id === id)?.data as T | undefined;
+  const order = (a: Subproject, b: Subproject) =>
+    Number(b.official) - Number(a.official) || a.name.localeCompare(b.name);
   return {
     catalog: {
       initiative: initiative.data as Initiative,

@@ -7,9 +7,17 @@
 import type { Loader } from 'astro/loaders';
 import { join } from 'node:path';
 import { readSnapshotFile, SNAPSHOT_FILES } from '../catalog/snapshot-io.ts';
-import { AuditSnapshotSchema, ImagesSnapshotSchema, ReposSnapshotSchema } from '../catalog/snapshot-schema.ts';
+import {
+  AuditSnapshotSchema,
+  ImagesSnapshotSchema,
+  ReposSnapshotSchema,
+} from '../catalog/snapshot-schema.ts';
 
-const schemas = { images: ImagesSnapshotSchema, repos: ReposSnapshotSchema, audit: AuditSnapshotSchema } as const;
+const schemas = {
+  images: ImagesSnapshotSchema,
+  repos: ReposSnapshotSchema,
+  audit: AuditSnapshotSchema,
+} as const;
 
 /** Load the snapshot files of `dir` into one collection with an entry per part. */
 export function snapshotLoader(options: { dir: string }): Loader {
@@ -22,10 +30,16 @@ export function snapshotLoader(options: { dir: string }): Loader {
         watcher?.add(file);
         const data = await readSnapshotFile(file, schemas[part]);
         if (!data) {
-          logger.warn(`${file} does not exist; pages will show its sources as unavailable. Run \`npm run sync\` to write it.`);
+          logger.warn(
+            `${file} does not exist; pages will show its sources as unavailable. Run \`npm run sync\` to write it.`,
+          );
           continue;
         }
-        store.set({ id: part, data: data as Record<string, unknown>, digest: generateDigest(data as Record<string, unknown>) });
+        store.set({
+          id: part,
+          data: data as Record<string, unknown>,
+          digest: generateDigest(data as Record<string, unknown>),
+        });
       }
     },
   };

@@ -20,9 +20,17 @@ let browser: Browser;
 
 beforeAll(async () => {
   // One after the other: two builds of one project share its content-layer cache.
-  real = await buildSite({ name: 'real', catalog: 'content/catalog', snapshot: 'content/snapshot' });
+  real = await buildSite({
+    name: 'real',
+    catalog: 'content/catalog',
+    snapshot: 'content/snapshot',
+  });
   fixture = await buildSite({ name: 'fixture' });
-  [realServer, fixtureServer, browser] = await Promise.all([serveStatic(real.outDir), serveStatic(fixture.outDir), launchBrowser()]);
+  [realServer, fixtureServer, browser] = await Promise.all([
+    serveStatic(real.outDir),
+    serveStatic(fixture.outDir),
+    launchBrowser(),
+  ]);
 }, 240_000);
 
 afterAll(async () => {
@@ -46,41 +54,73 @@ describe('the real catalog', () => {
       const file = join(real.outDir, 'subprojects', subproject.id, 'index.html');
       expect(existsSync(file), `${file} exists`).toBe(true);
       const html = await readFile(file, 'utf8');
-      expect(html).toMatch(new RegExp(`<h1 id="_top"[^>]*>${subproject.name.replaceAll('&', '&amp;')}</h1>`));
+      expect(html).toMatch(
+        new RegExp(`<h1 id="_top"[^>]*>${subproject.name.replaceAll('&', '&amp;')}</h1>`),
+      );
       for (const id of subproject.sigs) {
         const sig = catalog.sigs.find((candidate) => candidate.id === id)!;
-        expect(html, `${subproject.id} names ${sig.name}`).toContain(sig.name.replaceAll('&', '&amp;'));
-        for (const room of sig.contacts.matrix ?? []) expect(html, `${subproject.id} links ${room}`).toContain(`https://matrix.to/#/${encodeURIComponent(room)}`);
-        for (const list of sig.contacts.mailingLists ?? []) expect(html).toContain(`mailto:${list}`);
+        expect(html, `${subproject.id} names ${sig.name}`).toContain(
+          sig.name.replaceAll('&', '&amp;'),
+        );
+        for (const room of sig.contacts.matrix ?? [])
+          expect(html, `${subproject.id} links ${room}`).toContain(
+            `https://matrix.to/#/${encodeURIComponent(room)}`,
+          );
+        for (const list of sig.contacts.mailingLists ?? [])
+          expect(html).toContain(`mailto:${list}`);
       }
     }
   });
 
   it('shows the Fedora CoreOS page as a reader sees it', async () => {
     const page = await open(realServer, '/subprojects/fedora-coreos/');
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Fedora CoreOS');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Fedora CoreOS',
+    );
     const contacts = page.locator('#sig-coreos-wg ~ dl').first();
     await expect(contacts.textContent()).resolves.toContain('#coreos:fedoraproject.org');
-    await expect(page.getByRole('link', { name: 'coreos@lists.fedoraproject.org' }).count()).resolves.toBeGreaterThan(0);
+    await expect(
+      page.getByRole('link', { name: 'coreos@lists.fedoraproject.org' }).count(),
+    ).resolves.toBeGreaterThan(0);
   });
 
   it('has the six sidebar sections, a sitemap, a search index and a 404 page', async () => {
     // The home page is a splash page without a sidebar; any docs page shows it.
     const page = await open(realServer, '/start-here/what-is-image-mode/');
     const sidebar = page.locator('#starlight__sidebar');
-    for (const section of ['Start here', 'Guides', 'Subprojects', 'Images', 'Owners', 'Milestones']) {
-      await expect(sidebar.getByText(section, { exact: true }).count(), section).resolves.toBeGreaterThan(0);
+    for (const section of [
+      'Start here',
+      'Guides',
+      'Subprojects',
+      'Images',
+      'Owners',
+      'Milestones',
+    ]) {
+      await expect(
+        sidebar.getByText(section, { exact: true }).count(),
+        section,
+      ).resolves.toBeGreaterThan(0);
     }
     // Written pages carry an edit link to their file and the date of their newest commit.
-    await expect(page.getByRole('link', { name: 'Edit page' }).getAttribute('href')).resolves.toMatch(/\/content\/docs\/start-here\/what-is-image-mode\.mdx?$/);
-    await expect(page.locator('footer').textContent()).resolves.toMatch(/Last updated: [A-Z][a-z]{2} \d{1,2}, \d{4}/);
-    expect(await readFile(join(real.outDir, 'sitemap-0.xml'), 'utf8')).toContain('/subprojects/fedora-coreos/');
-    const pagefind = JSON.parse(await readFile(join(real.outDir, 'pagefind', 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
+    await expect(
+      page.getByRole('link', { name: 'Edit page' }).getAttribute('href'),
+    ).resolves.toMatch(/\/content\/docs\/start-here\/what-is-image-mode\.mdx?$/);
+    await expect(page.locator('footer').textContent()).resolves.toMatch(
+      /Last updated: [A-Z][a-z]{2} \d{1,2}, \d{4}/,
+    );
+    expect(await readFile(join(real.outDir, 'sitemap-0.xml'), 'utf8')).toContain(
+      '/subprojects/fedora-coreos/',
+    );
+    const pagefind = JSON.parse(
+      await readFile(join(real.outDir, 'pagefind', 'pagefind-entry.json'), 'utf8'),
+    ) as { languages: Record<string, { page_count: number }> };
     expect(Object.values(pagefind.languages)[0]!.page_count).toBeGreaterThan(20);
     const missing = await (await browser.newContext()).newPage();
     const response = await missing.goto(`${realServer.url}/no/such/page/`);
     expect(response?.status()).toBe(404);
-    await expect(missing.locator('main').textContent()).resolves.toContain('There is no page at this address');
+    await expect(missing.locator('main').textContent()).resolves.toContain(
+      'There is no page at this address',
+    );
   });
 });
 
@@ -90,50 +130,96 @@ describe('image data as a reader sees it (fixture site)', () => {
     const firstRow = page.locator('table.tag-table tbody tr').first();
     await expect(firstRow.locator('code.tag').allTextContents()).resolves.toEqual(['44', 'latest']);
     await expect(firstRow.textContent()).resolves.toContain('arm64/v8');
-    const digest = JSON.parse(await readFile('tests/fixtures/snapshot/images.json', 'utf8')).images[0].tags[0].digest as string;
-    await expect(page.locator('main').textContent()).resolves.toContain(`podman pull quay.io/fedora/fedora-bootc@${digest}`);
+    const digest = JSON.parse(await readFile('tests/fixtures/snapshot/images.json', 'utf8'))
+      .images[0].tags[0].digest as string;
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      `podman pull quay.io/fedora/fedora-bootc@${digest}`,
+    );
     await expect(page.getByText('Sample data').count()).resolves.toBeGreaterThan(0);
-    await expect(page.locator('#mirrors ~ section').first().textContent()).resolves.toContain('2 tags match, 1 differ, 0 missing.');
+    await expect(page.locator('#mirrors ~ section').first().textContent()).resolves.toContain(
+      '2 tags match, 1 differ, 0 missing.',
+    );
   });
 
   it('shows the Konflux pipelines and the owners a repository names, with file and line', async () => {
     const page = await open(fixtureServer, '/subprojects/coreos/');
-    await expect(page.locator('#pipelines ~ div table').first().textContent()).resolves.toContain('fedora-coreos-stable-on-push');
-    await expect(page.locator('#observed-owners ~ ul').first().textContent()).resolves.toContain('@dustymabe in coreos/fedora-coreos-config: .github/CODEOWNERS line 3 (*)');
+    await expect(page.locator('#pipelines ~ div table').first().textContent()).resolves.toContain(
+      'fedora-coreos-stable-on-push',
+    );
+    await expect(page.locator('#observed-owners ~ ul').first().textContent()).resolves.toContain(
+      '@dustymabe in coreos/fedora-coreos-config: .github/CODEOWNERS line 3 (*)',
+    );
   });
 
   it('marks stale data with the error and the time of the last good fetch', async () => {
     const page = await open(fixtureServer, '/images/quay.io/fedora/fedora-coreos/');
     const status = page.locator('.status').first();
-    await expect(status.textContent()).resolves.toContain('The last sync failed; showing data fetched 2026-11-20 04:00 UTC.');
+    await expect(status.textContent()).resolves.toContain(
+      'The last sync failed; showing data fetched 2026-11-20 04:00 UTC.',
+    );
     await expect(status.textContent()).resolves.toContain('429 TOOMANYREQUESTS after 4 tries');
-    await expect(page.locator('.based-on').first().textContent()).resolves.toContain('1 base build / 2 days behind');
+    await expect(page.locator('.based-on').first().textContent()).resolves.toContain(
+      '1 base build / 2 days behind',
+    );
   });
 
   it('publishes the same data as JSON and as an Atom feed', async () => {
     const snapshot = JSON.parse(await readFile('tests/fixtures/snapshot/images.json', 'utf8'));
     const images = JSON.parse(await readFile(join(fixture.outDir, 'api', 'images.json'), 'utf8'));
-    expect(images.images.map((image: { ref: string; status: string }) => [image.ref, image.status])).toEqual([
+    expect(
+      images.images.map((image: { ref: string; status: string }) => [image.ref, image.status]),
+    ).toEqual([
       ['quay.io/fedora/fedora-bootc', 'live'],
       ['quay.io/fedora/fedora-coreos', 'stale'],
     ]);
     expect(images.images[0].tags).toEqual(snapshot.images[0].tags);
-    const one = JSON.parse(await readFile(join(fixture.outDir, 'api', 'images', 'quay.io', 'fedora', 'fedora-coreos.json'), 'utf8'));
+    const one = JSON.parse(
+      await readFile(
+        join(fixture.outDir, 'api', 'images', 'quay.io', 'fedora', 'fedora-coreos.json'),
+        'utf8',
+      ),
+    );
     expect(one.tags[0].basedOn.ref).toBe('quay.io/fedora/fedora-bootc:44');
     const feed = await readFile(join(fixture.outDir, 'feeds', 'images.xml'), 'utf8');
-    const titles = [...feed.matchAll(/<entry>\s*<title>([^<]*)<\/title>/g)].map((match) => match[1]);
-    expect(titles).toEqual(['quay.io/fedora/fedora-bootc: rawhide', 'quay.io/fedora/fedora-bootc: 44, latest', 'quay.io/fedora/fedora-coreos: stable']);
-    const milestones = JSON.parse(await readFile(join(fixture.outDir, 'api', 'milestones.json'), 'utf8'));
-    expect(milestones.milestones[0].criteria[0]).toMatchObject({ kind: 'built-on-base', status: 'met' });
+    const titles = [...feed.matchAll(/<entry>\s*<title>([^<]*)<\/title>/g)].map(
+      (match) => match[1],
+    );
+    expect(titles).toEqual([
+      'quay.io/fedora/fedora-bootc: rawhide',
+      'quay.io/fedora/fedora-bootc: 44, latest',
+      'quay.io/fedora/fedora-coreos: stable',
+    ]);
+    const milestones = JSON.parse(
+      await readFile(join(fixture.outDir, 'api', 'milestones.json'), 'utf8'),
+    );
+    expect(milestones.milestones[0].criteria[0]).toMatchObject({
+      kind: 'built-on-base',
+      status: 'met',
+    });
   });
 
-  for (const path of ['/', '/subprojects/coreos/', '/images/', '/images/quay.io/fedora/fedora-bootc/', '/owners/', '/owners/coreos-wg/', '/milestones/']) {
+  for (const path of [
+    '/',
+    '/subprojects/coreos/',
+    '/images/',
+    '/images/quay.io/fedora/fedora-bootc/',
+    '/owners/',
+    '/owners/coreos-wg/',
+    '/milestones/',
+  ]) {
     it(`has no axe violations on ${path}`, async () => {
       const page = await open(fixtureServer, path);
       // Starlight's own search button shows a "Ctrl K" hint beside its label, which axe reads as a
       // label/content mismatch; that markup is upstream's, so the button alone is left out.
-      const results = await new AxeBuilder({ page }).exclude('site-search > button[data-open-modal]').analyze();
-      expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+      const results = await new AxeBuilder({ page })
+        .exclude('site-search > button[data-open-modal]')
+        .analyze();
+      expect(
+        results.violations.map(
+          (violation) =>
+            `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+        ),
+      ).toEqual([]);
     });
   }
 });

@@ -23,7 +23,10 @@ export async function copyCatalog(fixture: string = MINIMAL_CATALOG): Promise<Ca
       const path = join(dir, file);
       const before = await readFile(path, 'utf8');
       const after = change(before);
-      if (after === before) throw new Error(`edit of ${file} changed nothing; the fixture no longer has the text the test expects`);
+      if (after === before)
+        throw new Error(
+          `edit of ${file} changed nothing; the fixture no longer has the text the test expects`,
+        );
       await writeFile(path, after);
     },
     async write(file, text) {

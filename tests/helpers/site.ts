@@ -34,7 +34,11 @@ export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
   await mkdir(outDir, { recursive: true });
   // vitest sets NODE_ENV=test, MODE=test, DEV=1, PROD= and friends in the environment; Astro would
   // read them and build a development site (no search). Leave them out of the build's environment.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NODE_ENV|MODE|DEV|PROD|SSR|BASE_URL|TEST|VITEST.*)$/.test(name)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^(NODE_ENV|MODE|DEV|PROD|SSR|BASE_URL|TEST|VITEST.*)$/.test(name),
+    ),
+  );
   const env = {
     ...inherited,
     ASTRO_TELEMETRY_DISABLED: '1',
@@ -42,11 +46,16 @@ export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
     IMAGE_MODE_SNAPSHOT: options.snapshot ?? 'tests/fixtures/snapshot',
     // The handover pages link to the real catalog's subprojects; a fixture catalog has other ones, so
     // a fixture build accepts links to catalog-generated routes. A build of the real catalog checks all.
-    LINK_CHECK_ALLOW: (options.catalog ?? '') !== 'content/catalog' ? '/subprojects/,/owners/,/images/' : '',
+    LINK_CHECK_ALLOW:
+      (options.catalog ?? '') !== 'content/catalog' ? '/subprojects/,/owners/,/images/' : '',
   };
   const astro = join('node_modules', 'astro', 'bin', 'astro.mjs');
-  const { stdout, stderr } = await run(process.execPath, [astro, 'build', '--outDir', outDir], { env, maxBuffer: 64 * 1024 * 1024 });
-  if (!existsSync(join(outDir, 'index.html'))) throw new Error(`astro build wrote no index.html:\n${stdout}\n${stderr}`);
+  const { stdout, stderr } = await run(process.execPath, [astro, 'build', '--outDir', outDir], {
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (!existsSync(join(outDir, 'index.html')))
+    throw new Error(`astro build wrote no index.html:\n${stdout}\n${stderr}`);
   return { outDir, log: `${stdout}\n${stderr}` };
 }
 
@@ -54,6 +63,14 @@ export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

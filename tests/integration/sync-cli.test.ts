@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyCatalog, type CatalogCopy } from '../helpers/catalog.ts';
+import { startForgeServer, type ForgeServer } from '../helpers/forge-server.ts';
 import { pushTestImages } from '../helpers/fixtures.ts';
 import { startRegistry, type LocalRegistry } from '../helpers/registry.ts';
 import { startProxy, type RegistryProxy } from '../helpers/registry-proxy.ts';
@@ -17,6 +18,7 @@ let registry: LocalRegistry;
 let proxy: RegistryProxy;
 let slow: RegistryProxy;
 let catalog: CatalogCopy;
+let forges: ForgeServer;
 let work: string;
 
 interface Run {
@@ -25,12 +27,13 @@ interface Run {
   stderr: string;
 }
 
+/** Run `npm run sync` with the forges pointed at the local forge server and caches in `work`. */
 function sync(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['scripts/sync.ts', ...args],
-      { env: { ...process.env, HOME: work, ...env } },
+      ['scripts/sync.ts', '--forge-cache', join(work, 'etags.json'), ...args],
+      { env: { ...process.env, HOME: work, GITHUB_API_URL: forges.githubApiUrl, ...env } },
       (error, stdout, stderr) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },
@@ -39,6 +42,17 @@ function sync(args: string[], env: Record<string, string>): Promise<Run> {
 }
 
 beforeAll(async () => {
+  // The fixture catalog's one repository, as GitHub would serve it.
+  forges = await startForgeServer([
+    {
+      forge: 'github',
+      path: 'coreos/fedora-coreos-config',
+      description: 'Base configuration for Fedora CoreOS',
+      defaultBranch: 'testing-devel',
+      commits: [{ sha: '965d4d1500000000000000000000000000000001', date: '2026-11-26T12:00:00Z' }],
+      files: { '.github/CODEOWNERS': '# Fedora CoreOS\n* @coreos/fcos-wg\n/.tekton/ @dustymabe\n' },
+    },
+  ]);
   registry = await startRegistry();
   await pushTestImages(registry.url);
   proxy = await startProxy(registry.url, { token: true });
@@ -52,6 +66,7 @@ afterAll(async () => {
   await slow?.stop();
   await registry?.stop();
   await catalog?.remove();
+  await forges?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -68,6 +83,13 @@ describe('npm run sync', () => {
     expect(run.stdout).toMatch(
       /step images: ok: images: 2 \(2 live, 0 stale, 0 unavailable\), \d+ requests; wrote /,
     );
+    expect(run.stdout).toContain('step repos: ok: 1 repos: 1 live, 0 stale, 0 unavailable');
+    const repos = JSON.parse(await readFile(join(snapshot, 'repos.json'), 'utf8'));
+    expect(repos.repos[0].owners).toContainEqual({
+      handle: 'github:dustymabe',
+      sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 3, pattern: '/.tekton/' }],
+    });
+    expect(existsSync(join(snapshot, 'audit.json'))).toBe(true);
     const written = await readFile(join(snapshot, 'images.json'), 'utf8');
     const data = JSON.parse(written) as {
       images: Array<{ ref: string; tags: Array<{ name: string }> }>;
@@ -81,6 +103,33 @@ describe('npm run sync', () => {
       expect(run.stdout + run.stderr).not.toContain(token);
       expect(written).not.toContain(token);
     }
+  });
+
+  it('routes --only to the step that owns each name, and refuses names the catalog lacks', async () => {
+    const snapshot = join(work, 'only-repo');
+    const run = await sync(
+      [
+        '--catalog',
+        catalog.dir,
+        '--snapshot',
+        snapshot,
+        '--only',
+        'https://github.com/coreos/fedora-coreos-config',
+      ],
+      {},
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('step images');
+    expect(run.stdout).toContain('step repos: ok');
+    expect(existsSync(join(snapshot, 'images.json'))).toBe(false);
+    const unknown = await sync(
+      ['--catalog', catalog.dir, '--snapshot', snapshot, '--only', 'quay.io/fedora/nope'],
+      {},
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      '--only quay.io/fedora/nope: not an image or repository of the catalog',
+    );
   });
 
   it('exits 2 and writes nothing when the catalog is invalid', async () => {

@@ -3,4 +3,5 @@ import type { APIRoute } from 'astro';
 import { getSiteData } from '../../loaders/site-data.ts';
 import { exportMilestones, jsonResponse } from '../../catalog/exports.ts';
 
-export const GET: APIRoute = async () => jsonResponse(exportMilestones(await getSiteData(), new Date()));
+export const GET: APIRoute = async () =>
+  jsonResponse(exportMilestones(await getSiteData(), new Date()));

@@ -5,4 +5,6 @@ import { imageBuildsFeed } from '../../catalog/feed.ts';
 import { readSiteConfig } from '../../site-config.ts';
 
 export const GET: APIRoute = async () =>
-  new Response(imageBuildsFeed(await getSiteData(), readSiteConfig().siteUrl), { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
+  new Response(imageBuildsFeed(await getSiteData(), readSiteConfig().siteUrl), {
+    headers: { 'content-type': 'application/atom+xml; charset=utf-8' },
+  });

@@ -18,7 +18,9 @@ describe('the commented example and the JSON Schemas', () => {
   it('keeps the committed JSON Schemas equal to what the zod schemas generate', async () => {
     for (const [name, schema] of Object.entries(catalogJsonSchemas())) {
       const committed = JSON.parse(await readFile(`schema/${name}.schema.json`, 'utf8'));
-      expect(committed, `schema/${name}.schema.json is out of date: run npm run schema`).toEqual(schema);
+      expect(committed, `schema/${name}.schema.json is out of date: run npm run schema`).toEqual(
+        schema,
+      );
     }
   });
 });

@@ -25,7 +25,11 @@ async function problems(): Promise<string[]> {
 /** Run the `npm run validate` script on the copy; returns its exit code and output. */
 async function validateScript(): Promise<{ code: number; stderr: string; stdout: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['scripts/validate.ts', '--catalog', copy.dir]);
+    const { stdout, stderr } = await run(process.execPath, [
+      'scripts/validate.ts',
+      '--catalog',
+      copy.dir,
+    ]);
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -43,27 +47,43 @@ const cases: Case[] = [
   {
     name: 'broken YAML syntax, at its position',
     edits: [['subprojects/coreos.yaml', 'sigs: [coreos-wg]', 'sigs: [coreos-wg']],
-    expected: ['subprojects/coreos.yaml:5:1  YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    expected: [
+      'subprojects/coreos.yaml:5:1  YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ],
   },
   {
     name: 'a missing required field, at its parent',
-    edits: [['subprojects/coreos.yaml', 'summary: An automatically updating operating system for containers.\n', '']],
+    edits: [
+      [
+        'subprojects/coreos.yaml',
+        'summary: An automatically updating operating system for containers.\n',
+        '',
+      ],
+    ],
     expected: ['subprojects/coreos.yaml:1:1  summary: is required: add `summary:` with text.'],
   },
   {
     name: 'a wrong type, with the value found',
     edits: [['initiative.yaml', 'release: 44', 'release: forty-four']],
-    expected: ['initiative.yaml:13:14  milestones[0].release: expected a number, found the text "forty-four".'],
+    expected: [
+      'initiative.yaml:13:14  milestones[0].release: expected a number, found the text "forty-four".',
+    ],
   },
   {
     name: 'an unknown key, with the key meant',
     edits: [['subprojects/coreos.yaml', '    basedOn:', '    basedon:']],
-    expected: ['subprojects/coreos.yaml:11:5  images[0].basedon: unknown key "basedon"; did you mean "basedOn"?'],
+    expected: [
+      'subprojects/coreos.yaml:11:5  images[0].basedon: unknown key "basedon"; did you mean "basedOn"?',
+    ],
   },
   {
     name: 'an unknown key with no near match, listing the allowed keys',
-    edits: [['sigs.yaml', '    kind: working-group\n', '    kind: working-group\n    chair: someone\n']],
-    expected: ['sigs.yaml:5:5  sigs[0].chair: unknown key "chair"; allowed keys here: id, name, kind, summary, contacts, members, forgeTeams, notes.'],
+    edits: [
+      ['sigs.yaml', '    kind: working-group\n', '    kind: working-group\n    chair: someone\n'],
+    ],
+    expected: [
+      'sigs.yaml:5:5  sigs[0].chair: unknown key "chair"; allowed keys here: id, name, kind, summary, contacts, members, forgeTeams, notes.',
+    ],
   },
   {
     name: 'an id used by two files, naming where it was first used',
@@ -71,12 +91,16 @@ const cases: Case[] = [
       ['subprojects/coreos.yaml', 'id: coreos', 'id: base'],
       ['initiative.yaml', 'subproject: coreos', 'subproject: base'],
     ],
-    expected: ['subprojects/coreos.yaml:1:5  id: duplicate subproject id "base", first used at subprojects/base.yaml:1:5; give each subproject its own id.'],
+    expected: [
+      'subprojects/coreos.yaml:1:5  id: duplicate subproject id "base", first used at subprojects/base.yaml:1:5; give each subproject its own id.',
+    ],
   },
   {
     name: 'a reference to a SIG that does not exist',
     edits: [['subprojects/coreos.yaml', 'sigs: [coreos-wg]', 'sigs: [coreos-sig]']],
-    expected: ['subprojects/coreos.yaml:4:8  sigs[0]: SIG "coreos-sig" does not exist in sigs.yaml; did you mean "coreos-wg"?'],
+    expected: [
+      'subprojects/coreos.yaml:4:8  sigs[0]: SIG "coreos-sig" does not exist in sigs.yaml; did you mean "coreos-wg"?',
+    ],
   },
   {
     name: 'an owner SIG that does not exist',
@@ -87,15 +111,29 @@ const cases: Case[] = [
   },
   {
     name: 'a tag where a repository is expected',
-    edits: [['subprojects/coreos.yaml', '- ref: quay.io/fedora/fedora-coreos', '- ref: quay.io/fedora/fedora-coreos:stable']],
+    edits: [
+      [
+        'subprojects/coreos.yaml',
+        '- ref: quay.io/fedora/fedora-coreos',
+        '- ref: quay.io/fedora/fedora-coreos:stable',
+      ],
+    ],
     expected: [
       'subprojects/coreos.yaml:9:10  images[0].ref: "quay.io/fedora/fedora-coreos:stable" is a tag reference; list the repository here ("quay.io/fedora/fedora-coreos") and select tags under `streams:`.',
     ],
   },
   {
     name: 'a declared base that is not in the catalog',
-    edits: [['subprojects/coreos.yaml', 'basedOn: quay.io/fedora/fedora-bootc', 'basedOn: quay.io/fedora/fedora-botc']],
-    expected: ['subprojects/coreos.yaml:11:14  images[0].basedOn: "quay.io/fedora/fedora-botc" is not an image of the catalog; did you mean "quay.io/fedora/fedora-bootc"?'],
+    edits: [
+      [
+        'subprojects/coreos.yaml',
+        'basedOn: quay.io/fedora/fedora-bootc',
+        'basedOn: quay.io/fedora/fedora-botc',
+      ],
+    ],
+    expected: [
+      'subprojects/coreos.yaml:11:14  images[0].basedOn: "quay.io/fedora/fedora-botc" is not an image of the catalog; did you mean "quay.io/fedora/fedora-bootc"?',
+    ],
   },
   {
     name: 'a value outside an enumeration',
@@ -110,15 +148,21 @@ describe('catalog validation', () => {
   it('accepts the minimal fixture', async () => {
     const result = await readCatalog(copy.dir);
     expect(result.problems).toEqual([]);
-    expect(result.catalog?.subprojects.map((subproject) => subproject.id)).toEqual(['base', 'coreos']);
+    expect(result.catalog?.subprojects.map((subproject) => subproject.id)).toEqual([
+      'base',
+      'coreos',
+    ]);
     const { code, stdout } = await validateScript();
     expect(code).toBe(0);
-    expect(stdout).toContain('is valid: 2 subprojects, 2 SIGs, 2 images, 1 deliverables, 1 milestones.');
+    expect(stdout).toContain(
+      'is valid: 2 subprojects, 2 SIGs, 2 images, 1 deliverables, 1 milestones.',
+    );
   });
 
   for (const testCase of cases) {
     it(`reports ${testCase.name}; npm run validate exits 2 with file:line`, async () => {
-      for (const [file, from, to] of testCase.edits) await copy.edit(file, (text) => text.replace(from, to));
+      for (const [file, from, to] of testCase.edits)
+        await copy.edit(file, (text) => text.replace(from, to));
       expect(await problems()).toEqual(testCase.expected);
       const { code, stderr } = await validateScript();
       expect(code).toBe(2);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { loadCatalog } from '../../../src/catalog/load.ts';
-import { ImagesSnapshotSchema, ReposSnapshotSchema, type TagSnapshot } from '../../../src/catalog/snapshot-schema.ts';
+import {
+  ImagesSnapshotSchema,
+  ReposSnapshotSchema,
+  type TagSnapshot,
+} from '../../../src/catalog/snapshot-schema.ts';
 import {
   evaluateMilestones,
   groupTagsByDigest,
@@ -15,8 +19,12 @@ import {
 
 async function fixtureData(): Promise<SiteData> {
   const catalog = await loadCatalog('tests/fixtures/catalog/minimal');
-  const images = ImagesSnapshotSchema.parse(JSON.parse(await readFile('tests/fixtures/snapshot/images.json', 'utf8')));
-  const repos = ReposSnapshotSchema.parse(JSON.parse(await readFile('tests/fixtures/snapshot/repos.json', 'utf8')));
+  const images = ImagesSnapshotSchema.parse(
+    JSON.parse(await readFile('tests/fixtures/snapshot/images.json', 'utf8')),
+  );
+  const repos = ReposSnapshotSchema.parse(
+    JSON.parse(await readFile('tests/fixtures/snapshot/repos.json', 'utf8')),
+  );
   return { catalog, images, repos };
 }
 
@@ -32,14 +40,21 @@ const tag = (name: string, digest: string, streams: string[] = []): TagSnapshot 
 
 describe('views', () => {
   it('groups tags that share a digest into one row, in the order of their first tag', () => {
-    const groups = groupTagsByDigest([tag('44', 'a', ['releases']), tag('43', 'b'), tag('latest', 'a', ['aliases'])]);
+    const groups = groupTagsByDigest([
+      tag('44', 'a', ['releases']),
+      tag('43', 'b'),
+      tag('latest', 'a', ['aliases']),
+    ]);
     expect(groups.map((group) => group.tags)).toEqual([['44', 'latest'], ['43']]);
     expect(groups[0]!.streams).toEqual(['releases', 'aliases']);
   });
 
   it('lists every catalog image, unavailable where the snapshot has none', async () => {
     const data = await fixtureData();
-    data.images = { ...data.images!, images: data.images!.images.filter((image) => image.ref !== 'quay.io/fedora/fedora-coreos') };
+    data.images = {
+      ...data.images!,
+      images: data.images!.images.filter((image) => image.ref !== 'quay.io/fedora/fedora-coreos'),
+    };
     const views = listImages(data);
     expect(views.map((view) => [view.ref, view.snapshot.status])).toEqual([
       ['quay.io/fedora/fedora-bootc', 'live'],
@@ -62,16 +77,45 @@ describe('views', () => {
   it('evaluates milestone criteria from the snapshot, with evidence', async () => {
     const data = await fixtureData();
     data.catalog.initiative.milestones[0]!.criteria.push(
-      { kind: 'tag-published', image: 'quay.io/fedora/fedora-bootc', tag: '44', platforms: ['linux/amd64', 'linux/arm64', 'linux/riscv64'] },
+      {
+        kind: 'tag-published',
+        image: 'quay.io/fedora/fedora-bootc',
+        tag: '44',
+        platforms: ['linux/amd64', 'linux/arm64', 'linux/riscv64'],
+      },
       { kind: 'pipeline-builds', subproject: 'coreos' },
       { kind: 'deliverables-owned', subproject: 'base' },
     );
     const [result] = evaluateMilestones(data, new Date('2026-03-01T00:00:00Z'));
     expect(result!.daysLeft).toBe(9);
-    expect(result!.criteria.map((criterion) => [criterion.criterion.kind, criterion.status, criterion.evidence])).toEqual([
-      ['built-on-base', 'met', ['quay.io/fedora/fedora-coreos: built on quay.io/fedora/fedora-bootc (quay.io/fedora/fedora-coreos → quay.io/fedora/fedora-bootc).']],
-      ['tag-published', 'not-met', ['quay.io/fedora/fedora-bootc:44 lacks linux/riscv64 (has linux/amd64, linux/arm64/v8, linux/ppc64le, linux/s390x).']],
-      ['pipeline-builds', 'met', ['https://github.com/coreos/fedora-coreos-config: .tekton/fedora-coreos-stable-push.yaml builds quay.io/fedora/fedora-coreos from stable.']],
+    expect(
+      result!.criteria.map((criterion) => [
+        criterion.criterion.kind,
+        criterion.status,
+        criterion.evidence,
+      ]),
+    ).toEqual([
+      [
+        'built-on-base',
+        'met',
+        [
+          'quay.io/fedora/fedora-coreos: built on quay.io/fedora/fedora-bootc (quay.io/fedora/fedora-coreos → quay.io/fedora/fedora-bootc).',
+        ],
+      ],
+      [
+        'tag-published',
+        'not-met',
+        [
+          'quay.io/fedora/fedora-bootc:44 lacks linux/riscv64 (has linux/amd64, linux/arm64/v8, linux/ppc64le, linux/s390x).',
+        ],
+      ],
+      [
+        'pipeline-builds',
+        'met',
+        [
+          'https://github.com/coreos/fedora-coreos-config: .tekton/fedora-coreos-stable-push.yaml builds quay.io/fedora/fedora-coreos from stable.',
+        ],
+      ],
       ['deliverables-owned', 'not-met', ['Base images declares no deliverables.']],
     ]);
     expect(result!.status).toBe('not-met');
@@ -79,23 +123,61 @@ describe('views', () => {
 
   it('does not count what the initiative owns as durably owned', async () => {
     const data = await fixtureData();
-    data.catalog.sigs.push({ id: 'initiative', name: 'The initiative', kind: 'initiative', contacts: {}, members: [], forgeTeams: [] });
+    data.catalog.sigs.push({
+      id: 'initiative',
+      name: 'The initiative',
+      kind: 'initiative',
+      contacts: {},
+      members: [],
+      forgeTeams: [],
+    });
     data.catalog.subprojects[1]!.deliverables[0]!.owner = 'initiative';
-    const [result] = evaluateMilestones({ ...data, catalog: { ...data.catalog, initiative: { ...data.catalog.initiative, milestones: [{ ...data.catalog.initiative.milestones[0]!, criteria: [{ kind: 'deliverables-owned', subproject: 'coreos' }] }] } } }, new Date());
-    expect(result!.criteria[0]!.evidence).toEqual(['The Fedora CoreOS image is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.']);
+    const [result] = evaluateMilestones(
+      {
+        ...data,
+        catalog: {
+          ...data.catalog,
+          initiative: {
+            ...data.catalog.initiative,
+            milestones: [
+              {
+                ...data.catalog.initiative.milestones[0]!,
+                criteria: [{ kind: 'deliverables-owned', subproject: 'coreos' }],
+              },
+            ],
+          },
+        },
+      },
+      new Date(),
+    );
+    expect(result!.criteria[0]!.evidence).toEqual([
+      'The Fedora CoreOS image is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.',
+    ]);
   });
 
   it('indexes owners and orphans from the deliverables', async () => {
     const { catalog } = await fixtureData();
-    catalog.subprojects[0]!.deliverables.push({ id: 'docs', title: 'Base image docs', kind: 'docs', state: 'orphaned', incomingOwner: 'coreos-wg' });
-    expect(listOrphans(catalog).map(({ deliverable }) => deliverable.title)).toEqual(['Base image docs']);
+    catalog.subprojects[0]!.deliverables.push({
+      id: 'docs',
+      title: 'Base image docs',
+      kind: 'docs',
+      state: 'orphaned',
+      incomingOwner: 'coreos-wg',
+    });
+    expect(listOrphans(catalog).map(({ deliverable }) => deliverable.title)).toEqual([
+      'Base image docs',
+    ]);
     const coreos = listOwners(catalog).find((owner) => owner.owner === 'coreos-wg')!;
     expect(coreos.owns.map(({ deliverable }) => deliverable.id)).toEqual(['fcos-image']);
     expect(coreos.incoming.map(({ deliverable }) => deliverable.id)).toEqual(['docs']);
   });
 
   it('writes the commands a user copies, with the digest pinned', () => {
-    expect(usageCommands('quay.io/fedora/fedora-bootc', '44', 'sha256:abc').map((command) => command.command)).toEqual([
+    expect(
+      usageCommands('quay.io/fedora/fedora-bootc', '44', 'sha256:abc').map(
+        (command) => command.command,
+      ),
+    ).toEqual([
       'podman pull quay.io/fedora/fedora-bootc:44',
       'podman pull quay.io/fedora/fedora-bootc@sha256:abc',
       'sudo bootc switch quay.io/fedora/fedora-bootc:44',
