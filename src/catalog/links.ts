@@ -35,6 +35,11 @@ export function subprojectPath(id: string): string {
   return `/subprojects/${id}/`;
 }
 
+/** The site path of a deliverable's row on its subproject's page. */
+export function deliverablePath(subprojectId: string, deliverableId: string): string {
+  return `${subprojectPath(subprojectId)}#deliverable-${deliverableId}`;
+}
+
 /** Link an owner: a SIG to its page here, a handle to its profile on the forge or in FAS. */
 export function ownerLink(owner: string, sigName?: string): Link {
   if (isSigOwner(owner)) return { label: sigName ?? owner, href: sigPath(owner) };

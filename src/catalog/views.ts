@@ -336,57 +336,71 @@ function combine(statuses: CriterionStatus[]): CriterionStatus {
   return 'met';
 }
 
+/** Evaluate a tag-published criterion: the tag exists, with every platform asked for. */
+function evaluateTagPublished(
+  data: SiteData,
+  criterion: Extract<Criterion, { kind: 'tag-published' }>,
+): CriterionResult {
+  const view = findImage(data, criterion.image);
+  if (!view || view.snapshot.status === 'unavailable') {
+    return {
+      criterion,
+      status: 'unknown',
+      evidence: [`No registry data for ${criterion.image} yet.`],
+    };
+  }
+  const tag = view.snapshot.tags.find((candidate) => candidate.name === criterion.tag);
+  if (!tag)
+    return {
+      criterion,
+      status: 'not-met',
+      evidence: [`${view.ref} has no tag "${criterion.tag}" among the tracked tags.`],
+    };
+  const present = tag.platforms.map(formatPlatform);
+  const missing = criterion.platforms.filter(
+    (platform) => !present.some((have) => have === platform || have.startsWith(`${platform}/`)),
+  );
+  if (missing.length > 0) {
+    return {
+      criterion,
+      status: 'not-met',
+      evidence: [
+        `${view.ref}:${tag.name} lacks ${missing.join(', ')} (has ${present.join(', ') || 'no platforms'}).`,
+      ],
+    };
+  }
+  return {
+    criterion,
+    status: 'met',
+    evidence: [
+      `${view.ref}:${tag.name} is published for ${present.join(', ')} (${tag.digest.slice(0, 19)}…).`,
+    ],
+  };
+}
+
 /** Evaluate one criterion against the snapshot. */
 export function evaluateCriterion(data: SiteData, criterion: Criterion): CriterionResult {
+  if (criterion.kind === 'tag-published') return evaluateTagPublished(data, criterion);
+  // Every other kind names a subproject.
+  const subproject = data.catalog.subprojects.find(
+    (candidate) => candidate.id === criterion.subproject,
+  );
+  if (!subproject) {
+    return {
+      criterion,
+      status: 'unknown',
+      evidence: [`Unknown subproject ${criterion.subproject}.`],
+    };
+  }
   switch (criterion.kind) {
-    case 'tag-published': {
-      const view = findImage(data, criterion.image);
-      if (!view || view.snapshot.status === 'unavailable') {
-        return {
-          criterion,
-          status: 'unknown',
-          evidence: [`No registry data for ${criterion.image} yet.`],
-        };
-      }
-      const tag = view.snapshot.tags.find((candidate) => candidate.name === criterion.tag);
-      if (!tag)
-        return {
-          criterion,
-          status: 'not-met',
-          evidence: [`${view.ref} has no tag "${criterion.tag}" among the tracked tags.`],
-        };
-      const present = tag.platforms.map(formatPlatform);
-      const missing = criterion.platforms.filter(
-        (platform) => !present.some((have) => have === platform || have.startsWith(`${platform}/`)),
-      );
-      if (missing.length > 0) {
-        return {
-          criterion,
-          status: 'not-met',
-          evidence: [
-            `${view.ref}:${tag.name} lacks ${missing.join(', ')} (has ${present.join(', ') || 'no platforms'}).`,
-          ],
-        };
-      }
-      return {
-        criterion,
-        status: 'met',
-        evidence: [
-          `${view.ref}:${tag.name} is published for ${present.join(', ')} (${tag.digest.slice(0, 19)}…).`,
-        ],
-      };
-    }
     case 'built-on-base': {
-      const subproject = data.catalog.subprojects.find(
-        (candidate) => candidate.id === criterion.subproject,
-      );
       const views = listImages(data).filter(
         (view) =>
           view.subproject.id === criterion.subproject &&
           view.image.role !== 'base' &&
           view.image.role !== 'tool',
       );
-      if (!subproject || views.length === 0)
+      if (views.length === 0)
         return {
           criterion,
           status: 'unknown',
@@ -411,15 +425,6 @@ export function evaluateCriterion(data: SiteData, criterion: Criterion): Criteri
       return { criterion, status: combine(statuses), evidence };
     }
     case 'pipeline-builds': {
-      const subproject = data.catalog.subprojects.find(
-        (candidate) => candidate.id === criterion.subproject,
-      );
-      if (!subproject)
-        return {
-          criterion,
-          status: 'unknown',
-          evidence: [`Unknown subproject ${criterion.subproject}.`],
-        };
       const repos = listRepos(data, subproject);
       const fetched = repos.filter(
         (repo) => repo.snapshot && repo.snapshot.status !== 'unavailable',
@@ -453,15 +458,6 @@ export function evaluateCriterion(data: SiteData, criterion: Criterion): Criteri
       };
     }
     case 'deliverables-owned': {
-      const subproject = data.catalog.subprojects.find(
-        (candidate) => candidate.id === criterion.subproject,
-      );
-      if (!subproject)
-        return {
-          criterion,
-          status: 'unknown',
-          evidence: [`Unknown subproject ${criterion.subproject}.`],
-        };
       if (subproject.deliverables.length === 0)
         return {
           criterion,
