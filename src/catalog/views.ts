@@ -155,6 +155,20 @@ export function usageCommands(
   ];
 }
 
+/**
+ * The tag to show in the "Use it" commands: the first exact tag of the first stream that the
+ * registry has (the catalog lists `stable` before `testing`), else the first tag a pattern selected.
+ */
+export function featuredTag(image: Image, snapshot: ImageSnapshot): TagSnapshot | undefined {
+  for (const stream of image.streams) {
+    for (const name of stream.tags ?? []) {
+      const tag = snapshot.tags.find((candidate) => candidate.name === name);
+      if (tag) return tag;
+    }
+  }
+  return snapshot.tags.find((tag) => tag.streams.length > 0) ?? snapshot.tags[0];
+}
+
 /** Tags by stream name, in catalog stream order, for the image page's stream summary. */
 export function tagsByStream(
   image: Image,

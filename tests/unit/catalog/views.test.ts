@@ -8,6 +8,7 @@ import {
 } from '../../../src/catalog/snapshot-schema.ts';
 import {
   evaluateMilestones,
+  featuredTag,
   groupTagsByDigest,
   listImages,
   listOrphans,
@@ -183,5 +184,36 @@ describe('views', () => {
       'sudo bootc switch quay.io/fedora/fedora-bootc:44',
       'FROM quay.io/fedora/fedora-bootc:44',
     ]);
+  });
+});
+
+describe('featuredTag', () => {
+  it('picks the first exact tag of the first stream the registry has, not the first in version order', async () => {
+    const image = {
+      ref: 'quay.io/fedora/fedora-coreos',
+      role: 'variant' as const,
+      mirrors: [],
+      platforms: [],
+      streams: [
+        { name: 'production', tags: ['stable', 'testing', 'next'], keep: 10 },
+        { name: 'versions', match: '<major>.<date>.<n>.<n>', keep: 10 },
+      ],
+    };
+    const snapshot = {
+      ref: image.ref,
+      status: 'live' as const,
+      fetchedAt: null,
+      tagCount: 4,
+      mirrors: [],
+      tags: [
+        tag('44.20261110.3.0', 'c', ['versions']),
+        tag('next', 'a', ['production']),
+        tag('testing', 'b', ['production']),
+      ],
+    };
+    expect(featuredTag(image, snapshot)?.name).toBe('testing');
+    expect(featuredTag({ ...image, streams: [image.streams[1]!] }, snapshot)?.name).toBe(
+      '44.20261110.3.0',
+    );
   });
 });
