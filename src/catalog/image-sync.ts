@@ -7,7 +7,6 @@
 import type { Catalog, Image } from './schema.ts';
 import {
   SNAPSHOT_SCHEMA_VERSION,
-  type BasedOn,
   type Build,
   type ImageSnapshot,
   type ImagesSnapshot,
@@ -16,7 +15,7 @@ import {
   type TagSnapshot,
 } from './snapshot-schema.ts';
 import { selectTags } from './tag-pattern.ts';
-import { findBase, type BaseTag } from './lineage.ts';
+import { findBase, findBaseByLayers, type BaseTag } from './lineage.ts';
 import {
   isSignatureArtifact,
   type RegistryClient,
@@ -349,24 +348,46 @@ export async function syncImages(
   });
 
   // Lineage, once every image is fetched: bases may be listed after the images built on them.
-  for (const image of toSync) {
-    const result = fetched.get(image.ref);
-    if (!result || !image.basedOn) continue;
-    const base = results.get(image.basedOn) ?? previousByRef.get(image.basedOn);
-    const baseTags: BaseTag[] = (base?.tags ?? []).map((t) => ({
-      name: t.name,
-      history: historyOf(t, now),
-    }));
-    const baseRepo = repositoryOf(image.basedOn);
-    const baseCache = new Map<string, Promise<ResolvedImage | undefined>>();
-    const resolveBuild = (digest: string) => {
-      let p = baseCache.get(digest);
+  // An image with a declared base is checked against it (layers, annotations, else declared); an
+  // image without one is checked by layers against every base image of the catalog, so that an
+  // undeclared base is still found.
+  const baseImages = images.filter((image) => image.role === 'base').map((image) => image.ref);
+  const baseTagsCache = new Map<string, BaseTag[]>();
+  const resolveCaches = new Map<string, Map<string, Promise<ResolvedImage | undefined>>>();
+  const baseTagsOf = (ref: string): BaseTag[] => {
+    let tags = baseTagsCache.get(ref);
+    if (!tags) {
+      const base = results.get(ref) ?? previousByRef.get(ref);
+      tags = (base?.tags ?? []).map((t) => ({ name: t.name, history: historyOf(t, now) }));
+      baseTagsCache.set(ref, tags);
+    }
+    return tags;
+  };
+  const resolverOf = (ref: string) => {
+    let cache = resolveCaches.get(ref);
+    if (!cache) {
+      cache = new Map();
+      resolveCaches.set(ref, cache);
+    }
+    const known = cache;
+    const repository = repositoryOf(ref);
+    return (digest: string) => {
+      let p = known.get(digest);
       if (!p) {
-        p = options.client.resolveImage(baseRepo, digest).catch(() => undefined);
-        baseCache.set(digest, p);
+        p = options.client.resolveImage(repository, digest).catch(() => undefined);
+        known.set(digest, p);
       }
       return p;
     };
+  };
+  for (const image of toSync) {
+    const result = fetched.get(image.ref);
+    if (!result) continue;
+    const undeclared =
+      image.basedOn === undefined && image.role !== 'base' && image.role !== 'tool'
+        ? baseImages.filter((ref) => ref !== image.ref)
+        : [];
+    if (!image.basedOn && undeclared.length === 0) continue;
     for (const tag of result.snapshot.tags) {
       const resolve = result.resolved.get(tag.name);
       if (!resolve) continue;
@@ -376,14 +397,29 @@ export async function syncImages(
       } catch {
         continue; // keep the previous lineage of this tag
       }
-      const basedOn: BasedOn = await findBase({
-        tag: tag.name,
-        image: resolved,
-        baseRepository: image.basedOn,
-        baseTags,
-        resolveBuild,
-      });
-      tag.basedOn = basedOn;
+      if (image.basedOn) {
+        tag.basedOn = await findBase({
+          tag: tag.name,
+          image: resolved,
+          baseRepository: image.basedOn,
+          baseTags: baseTagsOf(image.basedOn),
+          resolveBuild: resolverOf(image.basedOn),
+        });
+        continue;
+      }
+      for (const baseRef of undeclared) {
+        const found = await findBaseByLayers({
+          tag: tag.name,
+          image: resolved,
+          baseRepository: baseRef,
+          baseTags: baseTagsOf(baseRef),
+          resolveBuild: resolverOf(baseRef),
+        });
+        if (found) {
+          tag.basedOn = found;
+          break;
+        }
+      }
     }
   }
 

@@ -81,9 +81,11 @@ function tieRank(name: string, derivedTag: string): [number, number] {
   return [name === derivedTag ? 0 : 1, /^\d/.test(name) ? 0 : 1];
 }
 
-/** Find the base tag a derived tag is built on. */
-export async function findBase(input: LineageInput): Promise<BasedOn> {
-  // 1. Layers: the longest diff_ids prefix over every known build of every base tag.
+/**
+ * Find the base build a derived tag starts from by layers alone: the longest rootfs.diff_ids prefix
+ * over every known build of every base tag. Undefined when no build of the base is a prefix.
+ */
+export async function findBaseByLayers(input: LineageInput): Promise<BasedOn | undefined> {
   let best: { tag: BaseTag; build: Build; score: number } | undefined;
   for (const tag of input.baseTags) {
     for (const build of tag.history) {
@@ -100,17 +102,23 @@ export async function findBase(input: LineageInput): Promise<BasedOn> {
       }
     }
   }
-  if (best) {
-    const basedOn: BasedOn = {
-      ref: `${input.baseRepository}:${best.tag.name}`,
-      digest: best.build.digest,
-      method: 'layers',
-      verified: true,
-    };
-    const behind = behindOf(best.tag.history, best.build.digest);
-    if (behind) basedOn.behind = behind;
-    return basedOn;
-  }
+  if (!best) return undefined;
+  const basedOn: BasedOn = {
+    ref: `${input.baseRepository}:${best.tag.name}`,
+    digest: best.build.digest,
+    method: 'layers',
+    verified: true,
+  };
+  const behind = behindOf(best.tag.history, best.build.digest);
+  if (behind) basedOn.behind = behind;
+  return basedOn;
+}
+
+/** Find the base tag a derived tag is built on: by layers, else by annotations, else as declared. */
+export async function findBase(input: LineageInput): Promise<BasedOn> {
+  // 1. Layers.
+  const byLayers = await findBaseByLayers(input);
+  if (byLayers) return byLayers;
 
   // 2. Annotations on the index or, for a single manifest, on the manifest.
   const annotations = {

@@ -394,3 +394,31 @@ describe('faults', () => {
     }
   });
 });
+
+describe('lineage without a declared base', () => {
+  it('finds an undeclared base by layers among the base images, and claims none for a rechunked image', async () => {
+    const undeclared = catalogOf(
+      testCatalogImages
+        .filter((entry) =>
+          [
+            'quay.io/fedora/fedora-bootc',
+            'quay.io/fedora/fedora-silverblue',
+            'ghcr.io/ublue-os/aurora',
+          ].includes(entry.ref),
+        )
+        .map(({ basedOn: _basedOn, ...entry }) => entry),
+    );
+    const snapshot = await syncImages(undeclared, undefined, { client: makeClient({ cacheDir }) });
+    expect(image(snapshot, 'quay.io/fedora/fedora-silverblue').tags[0]!.basedOn).toEqual({
+      ref: 'quay.io/fedora/fedora-bootc:44',
+      digest: pushed.bootc44.digest,
+      method: 'layers',
+      verified: true,
+      behind: { days: 0, builds: 0 },
+    });
+    expect(image(snapshot, 'ghcr.io/ublue-os/aurora').tags[0]!.basedOn).toBeUndefined();
+    expect(
+      image(snapshot, 'quay.io/fedora/fedora-bootc').tags.every((tag) => tag.basedOn === undefined),
+    ).toBe(true);
+  });
+});

@@ -28,6 +28,7 @@ describe('disk store', () => {
     expect(await second.get(digestOf(a))).toEqual(a);
     expect(await second.get(digestOf(b))).toEqual(b);
     expect(await second.get(digestOf(bytes('other')))).toBeUndefined();
+    await second.flush(); // closes the pack it read from
   });
 
   it('refuses bytes that do not hash to the digest', async () => {
@@ -45,6 +46,8 @@ describe('disk store', () => {
     const content = await readFile(join(dir, 'packs', pack));
     content[2] = content[2]! ^ 1;
     await writeFile(join(dir, 'packs', pack), content);
-    expect(await createDiskStore(dir).get(digestOf(a))).toBeUndefined();
+    const reader = createDiskStore(dir);
+    expect(await reader.get(digestOf(a))).toBeUndefined();
+    await reader.flush();
   });
 });
