@@ -20,6 +20,9 @@ export default defineConfig({
       logo: { src: './src/assets/logo.svg', alt: '' },
       favicon: '/favicon.svg',
       customCss: ['./src/styles/fedora.css'],
+      // Long commands and digests wrap instead of scrolling, so every code block reads without a
+      // scrollbar (and passes axe's scrollable-region rule without being focusable).
+      expressiveCode: { defaultProps: { wrap: true } },
       editLink: { baseUrl: `${config.repoUrl}/src/branch/${config.repoBranch}/` },
       lastUpdated: true,
       routeMiddleware: './src/route-data.ts',

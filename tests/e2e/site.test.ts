@@ -124,6 +124,32 @@ describe('the real catalog', () => {
   });
 });
 
+describe('accessibility of the real site', () => {
+  for (const path of [
+    '/guides/konflux-pipeline/',
+    '/handover/fedora-coreos/',
+    '/subprojects/bootc-base-images/',
+    '/images/ghcr.io/ublue-os/bluefin/',
+    '/owners/',
+  ]) {
+    it(`has no axe violations on ${path}, in the light and the dark theme`, async () => {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const page = await (await browser.newContext({ colorScheme })).newPage();
+        await page.goto(realServer.url + path);
+        const results = await new AxeBuilder({ page })
+          .exclude('site-search > button[data-open-modal]')
+          .analyze();
+        expect(
+          results.violations.map(
+            (violation) =>
+              `${colorScheme} ${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+          ),
+        ).toEqual([]);
+      }
+    });
+  }
+});
+
 describe('image data as a reader sees it (fixture site)', () => {
   it('groups tags by digest and gives the commands with the digest pinned', async () => {
     const page = await open(fixtureServer, '/images/quay.io/fedora/fedora-bootc/');
