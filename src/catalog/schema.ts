@@ -333,7 +333,9 @@ export const CriterionSchema = z.discriminatedUnion('kind', [
         'The official base repository, e.g. quay.io/fedora/fedora-bootc.',
       ),
     })
-    .describe('Every variant image of the subproject is built on the base, by lineage.'),
+    .describe(
+      'Every variant and downstream image of the subproject is built on the base, by lineage.',
+    ),
   z
     .strictObject({
       kind: z.literal('pipeline-builds'),

@@ -216,7 +216,9 @@ export function standingOnBase(
     return { standing: 'verified', path: [view.ref, target] };
   if (!parent) return { standing: 'other-base', path: [view.ref, baseRef] };
   const upstream = standingOnBase(data, parent, base, seen);
-  return { standing: upstream.standing, path: [view.ref, ...upstream.path] };
+  // A parent that has no base of its own means this image is built on something else.
+  const standing = upstream.standing === 'no-base' ? 'other-base' : upstream.standing;
+  return { standing, path: [view.ref, ...upstream.path] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,14 +413,13 @@ export function evaluateCriterion(data: SiteData, criterion: Criterion): Criteri
       const views = listImages(data).filter(
         (view) =>
           view.subproject.id === criterion.subproject &&
-          view.image.role !== 'base' &&
-          view.image.role !== 'tool',
+          (view.image.role === 'variant' || view.image.role === 'downstream'),
       );
       if (views.length === 0)
         return {
           criterion,
           status: 'unknown',
-          evidence: [`${criterion.subproject} lists no images built on a base.`],
+          evidence: [`${criterion.subproject} lists no variant or downstream images.`],
         };
       const statuses: CriterionStatus[] = [];
       const evidence: string[] = [];

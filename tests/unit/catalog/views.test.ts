@@ -217,3 +217,20 @@ describe('featuredTag', () => {
     );
   });
 });
+
+describe('standingOnBase', () => {
+  it('says an image built on a parent that has no base of its own is built on something else', async () => {
+    const data = await fixtureData();
+    const coreos = listImages(data).find((view) => view.ref === 'quay.io/fedora/fedora-coreos')!;
+    coreos.snapshot.tags[0]!.basedOn = {
+      ref: 'quay.io/fedora/fedora-bootc:44',
+      method: 'layers',
+      verified: true,
+    };
+    // Looking for another base: coreos reaches fedora-bootc, which has no base of its own.
+    expect(standingOnBase(data, coreos, 'quay.io/centos-bootc/centos-bootc')).toEqual({
+      standing: 'other-base',
+      path: ['quay.io/fedora/fedora-coreos', 'quay.io/fedora/fedora-bootc'],
+    });
+  });
+});
