@@ -136,7 +136,8 @@ try {
     const n = Number(values.concurrency);
     if (!Number.isInteger(n) || n < 1)
       usage(`--concurrency "${values.concurrency}" is not a positive integer.`);
-    registry = { ...registry, concurrency: n };
+    // A number given here is a fixed limit: it neither grows nor starts lower.
+    registry = { ...registry, concurrency: n, maxConcurrency: n };
   }
 } catch (error) {
   if (error instanceof RegistryConfigError) usage(error.message);

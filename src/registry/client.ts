@@ -2,6 +2,7 @@
  * The registry client: tag lists, manifest HEADs, manifests and configs by digest (verified and
  * cached forever), image resolution across an index, and signature facts (cosign tags, referrers).
  */
+import { AdaptiveLimit } from './limit.ts';
 import { endpointFor, isOverridden } from './config.ts';
 import type { ContentStore } from './cache.ts';
 import {
@@ -21,7 +22,6 @@ import { parseNextLink, splitTags, type TagSplit } from './tags.ts';
 import {
   describeFailure,
   RegistryError,
-  Semaphore,
   type RegistryResponse,
   type Transport,
 } from './transport.ts';
@@ -172,7 +172,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
   }
 
   // quay.io allows about 5 tag-list requests a second per client: list one repository at a time there.
-  const quayTagLists = new Semaphore(1);
+  const quayTagLists = new AdaptiveLimit(1);
   function listTags(repo: Repository): Promise<TagList> {
     return repo.host === QUAY_HOST
       ? quayTagLists.run(() => listTagsOnce(repo))

@@ -12,8 +12,10 @@ export interface RegistryConfig {
   endpoints: Map<string, URL>;
   /** Auth files to read Basic credentials from, first match wins. */
   authFiles: string[];
-  /** Concurrent requests per registry host. */
+  /** Concurrent requests per registry host to start with. */
   concurrency: number;
+  /** The most concurrent requests per registry host; the limit grows towards it while requests succeed and halves on 429 or 503. */
+  maxConcurrency: number;
   /** Per-request timeout in milliseconds. */
   timeoutMs: number;
   /** Attempts per request (first try included) on 429, 5xx and network errors. */
@@ -23,7 +25,7 @@ export interface RegistryConfig {
 }
 
 /** The User-Agent of the sync. */
-export const USER_AGENT = 'image-mode-hub-sync/0.1 (+https://github.com/fedora-image-mode)';
+export const USER_AGENT = 'image-mode-hub-sync/0.1 (Fedora Image Mode Hub)';
 
 /** An invalid setting in the environment. */
 export class RegistryConfigError extends Error {
@@ -100,6 +102,11 @@ export function readRegistryConfig(
     endpoints: parseEndpointOverrides(env['IMAGE_MODE_REGISTRIES']),
     authFiles,
     concurrency: positiveInt('IMAGE_MODE_CONCURRENCY', env['IMAGE_MODE_CONCURRENCY'], 4),
+    maxConcurrency: positiveInt(
+      'IMAGE_MODE_MAX_CONCURRENCY',
+      env['IMAGE_MODE_MAX_CONCURRENCY'],
+      16,
+    ),
     timeoutMs: positiveInt('IMAGE_MODE_TIMEOUT_MS', env['IMAGE_MODE_TIMEOUT_MS'], 30_000),
     attempts: positiveInt('IMAGE_MODE_ATTEMPTS', env['IMAGE_MODE_ATTEMPTS'], 5),
     userAgent: USER_AGENT,

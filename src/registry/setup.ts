@@ -37,6 +37,7 @@ export function createClientFromConfig(
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
     concurrency: config.concurrency,
+    maxConcurrency: config.maxConcurrency,
     timeoutMs: config.timeoutMs,
     attempts: config.attempts,
     userAgent: config.userAgent,

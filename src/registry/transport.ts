@@ -11,6 +11,7 @@ import {
   TokenCache,
   type Credentials,
 } from './auth.ts';
+import { AdaptiveLimit } from './limit.ts';
 
 /** What a caller asks the transport for. */
 export interface RegistryRequest {
@@ -68,8 +69,13 @@ export class RegistryError extends Error {
 /** Options of {@link createTransport}. */
 export interface TransportOptions {
   fetch?: typeof fetch;
-  /** Concurrent requests per origin (default 4). */
+  /** Concurrent requests per origin to start with (default 4). */
   concurrency?: number;
+  /**
+   * The most concurrent requests per origin (default: `concurrency`, a fixed limit). Above
+   * `concurrency`, the limit grows while requests succeed and halves on 429 or 503 (see limit.ts).
+   */
+  maxConcurrency?: number;
   /** Timeout per attempt in ms (default 30 s). */
   timeoutMs?: number;
   /** Attempts per request, first try included (default 5). */
@@ -102,36 +108,6 @@ export interface Transport {
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const MAX_REDIRECTS = 5;
-
-/** A counting semaphore. */
-export class Semaphore {
-  #free: number;
-  readonly #waiting: Array<() => void> = [];
-  constructor(size: number) {
-    this.#free = size;
-  }
-  async acquire(): Promise<void> {
-    if (this.#free > 0) {
-      this.#free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#waiting.push(resolve));
-  }
-  /** Run a task holding one slot. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    await this.acquire();
-    try {
-      return await task();
-    } finally {
-      this.release();
-    }
-  }
-  release(): void {
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#free++;
-  }
-}
 
 /** Parse Retry-After as seconds or an HTTP date; return milliseconds from now, or undefined. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
@@ -194,6 +170,7 @@ interface OriginAuth {
 export function createTransport(options: TransportOptions = {}): Transport {
   const doFetch = options.fetch ?? globalThis.fetch;
   const concurrency = options.concurrency ?? 4;
+  const maxConcurrency = options.maxConcurrency ?? concurrency;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const attempts = options.attempts ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 500;
@@ -204,7 +181,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const emit = options.onEvent ?? (() => {});
-  const semaphores = new Map<string, Semaphore>();
+  const limits = new Map<string, AdaptiveLimit>();
   const auth = new Map<string, OriginAuth>();
   const tokens = new TokenCache(now);
   const pendingTokens = new Map<string, Promise<string>>();
@@ -230,10 +207,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
     options.authHints?.save(origin, hint).catch(() => {});
   }
 
-  function semaphore(origin: string): Semaphore {
-    let s = semaphores.get(origin);
-    if (!s) semaphores.set(origin, (s = new Semaphore(concurrency)));
-    return s;
+  function limitOf(origin: string): AdaptiveLimit {
+    let limit = limits.get(origin);
+    if (!limit) limits.set(origin, (limit = new AdaptiveLimit(concurrency, maxConcurrency)));
+    return limit;
   }
   function credentialsFor(origin: string): Promise<Credentials | undefined> {
     let c = credentialCache.get(origin);
@@ -388,7 +365,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     probe = false,
   ): Promise<RegistryResponse> {
     const tries = probe ? 1 : attempts;
-    const slot = semaphore(url.origin);
+    const slot = limitOf(url.origin);
     let lastProblem: string;
     for (let attempt = 1; ; attempt++) {
       let response: RegistryResponse | undefined;
@@ -400,7 +377,16 @@ export function createTransport(options: TransportOptions = {}): Transport {
         if (error instanceof RegistryError) throw error;
         networkError = error;
       } finally {
-        slot.release();
+        // The registry's own word on its load steers how many requests it gets at once.
+        slot.release(
+          response === undefined
+            ? 'neutral'
+            : response.status === 429 || response.status === 503
+              ? 'throttled'
+              : response.status < 400
+                ? 'ok'
+                : 'neutral',
+        );
       }
       let retryAfter: number | undefined;
       if (response) {

@@ -226,6 +226,33 @@ describe('limits', () => {
     expect(peak).toBe(2);
   });
 
+  it('lets more requests in while they succeed, and fewer once the registry answers 429', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    let throttling = false;
+    const { fn } = fakeFetch(async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight--;
+      return throttling ? new Response('slow down', { status: 429 }) : new Response('ok');
+    });
+    const t = createTransport({ fetch: fn, concurrency: 2, maxConcurrency: 6, attempts: 1 });
+    await Promise.all(Array.from({ length: 120 }, () => t.request(GET('https://r.example/v2/'))));
+    expect(peak).toBe(6);
+    throttling = true;
+    peak = 0;
+    await Promise.allSettled(
+      Array.from({ length: 40 }, () => t.request(GET('https://r.example/v2/'))),
+    );
+    // Each 429 halved the limit (6 → 3 → 1): of three requests one goes first, and its success
+    // grows the limit to two for the others.
+    throttling = false;
+    peak = 0;
+    await Promise.all(Array.from({ length: 3 }, () => t.request(GET('https://r.example/v2/'))));
+    expect(peak).toBe(2);
+  });
+
   it('sends the User-Agent', async () => {
     const { fn, calls } = fakeFetch(() => new Response('ok'));
     await createTransport({ fetch: fn, userAgent: 'imh-test/1' }).request(
