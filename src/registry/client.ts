@@ -200,20 +200,6 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     return listTagsV2(repo);
   }
 
-  async function getManifestByTag(repo: Repository, tag: string): Promise<RegistryResponse> {
-    const response = await transport.request({
-      method: 'GET',
-      url: url(repo, `manifests/${tag}`),
-      accept: MANIFEST_ACCEPT,
-      scope: scope(repo),
-      maxBytes: MANIFEST_MAX,
-      what: `get the manifest of ${name(repo)}:${tag}`,
-    });
-    if (response.status !== 200)
-      throw describeFailure(`get the manifest of ${name(repo)}:${tag}`, response);
-    return response;
-  }
-
   async function headManifest(repo: Repository, tag: string) {
     const response = await transport.request({
       method: 'HEAD',
@@ -228,13 +214,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     const digest = response.headers.get('docker-content-digest');
     if (digest && isValidDigest(digest)) return { digest, mediaType };
     // No digest header: GET the tag and hash what came back (and keep it, it is content-addressed).
-    const full = await getManifestByTag(repo, tag);
-    const computed = digestOf(full.body);
-    await store.put(computed, full.body);
-    return {
-      digest: computed,
-      mediaType: (full.headers.get('content-type') ?? mediaType).split(';')[0]!.trim(),
-    };
+    return getTagManifest(repo, tag);
   }
 
   async function getManifest(repo: Repository, digest: string) {
