@@ -6,11 +6,11 @@ import {
   listImages,
   listOrphans,
   listOwners,
-  evaluateMilestones,
   imagePath,
   type ImageView,
   type SiteData,
 } from './views.ts';
+import { evaluateMilestones } from './milestones.ts';
 
 /** Make a JSON response with deterministic, readable output. */
 export function jsonResponse(value: unknown): Response {

@@ -1,0 +1,262 @@
+/**
+ * The initiative's milestones, evaluated from the snapshot: whether an image is built on an official
+ * base (following lineage through the catalog), and each criterion's outcome with the evidence a
+ * reader can check. Pure functions, no Astro.
+ */
+import { canonicalRepository } from './check.ts';
+import type { Criterion, Milestone } from './schema.ts';
+import {
+  findImage,
+  formatPlatform,
+  listImages,
+  listRepos,
+  type ImageView,
+  type SiteData,
+} from './views.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Lineage
+
+/** Where an image stands against an official base. */
+export type BaseStanding = 'verified' | 'declared' | 'other-base' | 'no-base' | 'unknown';
+
+/** Follow an image's lineage (newest tag first) until it reaches `base` or stops; say how it ended. */
+export function standingOnBase(
+  data: SiteData,
+  view: ImageView,
+  base: string,
+  seen: Set<string> = new Set(),
+): { standing: BaseStanding; path: string[] } {
+  const target = canonicalRepository(base);
+  if (view.ref === target) return { standing: 'verified', path: [view.ref] };
+  if (seen.has(view.ref)) return { standing: 'unknown', path: [view.ref] };
+  seen.add(view.ref);
+  if (view.snapshot.status === 'unavailable' || view.snapshot.tags.length === 0) {
+    return { standing: view.image.basedOn ? 'unknown' : 'no-base', path: [view.ref] };
+  }
+  const tag = view.snapshot.tags.find((candidate) => candidate.basedOn) ?? view.snapshot.tags[0]!;
+  if (!tag.basedOn)
+    return { standing: view.image.basedOn ? 'declared' : 'no-base', path: [view.ref] };
+  const baseRef = tag.basedOn.ref.replace(/[:@][^/]*$/, '');
+  const parent = findImage(data, baseRef);
+  if (!tag.basedOn.verified) {
+    return {
+      standing: canonicalRepository(baseRef) === target ? 'declared' : 'other-base',
+      path: [view.ref, baseRef],
+    };
+  }
+  if (canonicalRepository(baseRef) === target)
+    return { standing: 'verified', path: [view.ref, target] };
+  if (!parent) return { standing: 'other-base', path: [view.ref, baseRef] };
+  const upstream = standingOnBase(data, parent, base, seen);
+  // A parent that has no base of its own means this image is built on something else.
+  const standing = upstream.standing === 'no-base' ? 'other-base' : upstream.standing;
+  return { standing, path: [view.ref, ...upstream.path] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Milestones
+
+export type CriterionStatus = 'met' | 'not-met' | 'unknown';
+
+/** A criterion with its outcome and the evidence a reader can check. */
+export interface CriterionResult {
+  criterion: Criterion;
+  status: CriterionStatus;
+  /** One line per fact the outcome rests on. */
+  evidence: string[];
+}
+
+/** A milestone with its criteria evaluated. */
+export interface MilestoneResult {
+  milestone: Milestone;
+  status: CriterionStatus;
+  criteria: CriterionResult[];
+  /** Days until the target date (negative when past), counted from `now`. */
+  daysLeft: number;
+}
+
+/** Combine criterion outcomes: any not met → not met; else any unknown → unknown; else met. */
+function combine(statuses: CriterionStatus[]): CriterionStatus {
+  if (statuses.length === 0) return 'unknown';
+  if (statuses.includes('not-met')) return 'not-met';
+  if (statuses.includes('unknown')) return 'unknown';
+  return 'met';
+}
+
+/** Evaluate a tag-published criterion: the tag exists, with every platform asked for. */
+function evaluateTagPublished(
+  data: SiteData,
+  criterion: Extract<Criterion, { kind: 'tag-published' }>,
+): CriterionResult {
+  const view = findImage(data, criterion.image);
+  if (!view || view.snapshot.status === 'unavailable') {
+    return {
+      criterion,
+      status: 'unknown',
+      evidence: [`No registry data for ${criterion.image} yet.`],
+    };
+  }
+  const tag = view.snapshot.tags.find((candidate) => candidate.name === criterion.tag);
+  if (!tag)
+    return {
+      criterion,
+      status: 'not-met',
+      evidence: [`${view.ref} has no tag "${criterion.tag}" among the tracked tags.`],
+    };
+  const present = tag.platforms.map(formatPlatform);
+  const missing = criterion.platforms.filter(
+    (platform) => !present.some((have) => have === platform || have.startsWith(`${platform}/`)),
+  );
+  if (missing.length > 0) {
+    return {
+      criterion,
+      status: 'not-met',
+      evidence: [
+        `${view.ref}:${tag.name} lacks ${missing.join(', ')} (has ${present.join(', ') || 'no platforms'}).`,
+      ],
+    };
+  }
+  return {
+    criterion,
+    status: 'met',
+    evidence: [
+      `${view.ref}:${tag.name} is published for ${present.join(', ')} (${tag.digest.slice(0, 19)}…).`,
+    ],
+  };
+}
+
+/** Evaluate one criterion against the snapshot. */
+export function evaluateCriterion(data: SiteData, criterion: Criterion): CriterionResult {
+  if (criterion.kind === 'tag-published') return evaluateTagPublished(data, criterion);
+  // Every other kind names a subproject.
+  const subproject = data.catalog.subprojects.find(
+    (candidate) => candidate.id === criterion.subproject,
+  );
+  if (!subproject) {
+    return {
+      criterion,
+      status: 'unknown',
+      evidence: [`Unknown subproject ${criterion.subproject}.`],
+    };
+  }
+  switch (criterion.kind) {
+    case 'built-on-base': {
+      const views = listImages(data).filter(
+        (view) =>
+          view.subproject.id === criterion.subproject &&
+          (view.image.role === 'variant' || view.image.role === 'downstream'),
+      );
+      if (views.length === 0)
+        return {
+          criterion,
+          status: 'unknown',
+          evidence: [`${criterion.subproject} lists no variant or downstream images.`],
+        };
+      const statuses: CriterionStatus[] = [];
+      const evidence: string[] = [];
+      for (const view of views) {
+        const { standing, path } = standingOnBase(data, view, criterion.base);
+        const status: CriterionStatus =
+          standing === 'verified' ? 'met' : standing === 'unknown' ? 'unknown' : 'not-met';
+        statuses.push(status);
+        const explanation: Record<BaseStanding, string> = {
+          verified: `built on ${canonicalRepository(criterion.base)} (${path.join(' → ')})`,
+          declared: `declared on ${path.slice(1).join(' → ') || 'a base'}, not verified by layers or annotations`,
+          'other-base': `built on ${path.slice(1).join(' → ')}, not on ${canonicalRepository(criterion.base)}`,
+          'no-base': 'no base declared or found',
+          unknown: 'no registry data yet',
+        };
+        evidence.push(`${view.ref}: ${explanation[standing]}.`);
+      }
+      return { criterion, status: combine(statuses), evidence };
+    }
+    case 'pipeline-builds': {
+      const repos = listRepos(data, subproject);
+      const fetched = repos.filter(
+        (repo) => repo.snapshot && repo.snapshot.status !== 'unavailable',
+      );
+      const wanted = criterion.image
+        ? [canonicalRepository(criterion.image)]
+        : subproject.images.map((image) => canonicalRepository(image.ref));
+      const hits = fetched.flatMap((repo) =>
+        (repo.snapshot?.pipelines ?? [])
+          .filter((pipeline) =>
+            pipeline.images.some((image) => wanted.includes(canonicalRepository(image))),
+          )
+          .map(
+            (pipeline) =>
+              `${repo.url}: ${pipeline.file} builds ${pipeline.images.join(', ')}${pipeline.branch ? ` from ${pipeline.branch}` : ''}.`,
+          ),
+      );
+      if (hits.length > 0) return { criterion, status: 'met', evidence: hits };
+      if (fetched.length === 0)
+        return {
+          criterion,
+          status: 'unknown',
+          evidence: [`No forge data for the repos of ${subproject.name} yet.`],
+        };
+      return {
+        criterion,
+        status: 'not-met',
+        evidence: [
+          `No Konflux PipelineRun in ${fetched.map((repo) => repo.url).join(', ')} builds ${wanted.join(', ')}.`,
+        ],
+      };
+    }
+    case 'deliverables-owned': {
+      if (subproject.deliverables.length === 0)
+        return {
+          criterion,
+          status: 'not-met',
+          evidence: [`${subproject.name} declares no deliverables.`],
+        };
+      const orphans = subproject.deliverables.filter(
+        (deliverable) => !deliverable.owner || deliverable.state === 'orphaned',
+      );
+      const interim = subproject.deliverables.filter(
+        (deliverable) =>
+          deliverable.owner &&
+          data.catalog.sigs.some(
+            (sig) => sig.id === deliverable.owner && sig.kind === 'initiative',
+          ),
+      );
+      if (orphans.length > 0 || interim.length > 0) {
+        return {
+          criterion,
+          status: 'not-met',
+          evidence: [
+            ...orphans.map((deliverable) => `${deliverable.title} has no owner.`),
+            ...interim.map(
+              (deliverable) =>
+                `${deliverable.title} is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.`,
+            ),
+          ],
+        };
+      }
+      return {
+        criterion,
+        status: 'met',
+        evidence: [
+          `All ${subproject.deliverables.length} deliverables of ${subproject.name} have an owner.`,
+        ],
+      };
+    }
+  }
+}
+
+/** Evaluate every milestone of the initiative, with days left counted from `now`. */
+export function evaluateMilestones(data: SiteData, now: Date): MilestoneResult[] {
+  return data.catalog.initiative.milestones.map((milestone) => {
+    const criteria = milestone.criteria.map((criterion) => evaluateCriterion(data, criterion));
+    const daysLeft = Math.round(
+      (Date.parse(`${milestone.target}T00:00:00Z`) - now.getTime()) / 86_400_000,
+    );
+    return {
+      milestone,
+      status: combine(criteria.map((result) => result.status)),
+      criteria,
+      daysLeft,
+    };
+  });
+}

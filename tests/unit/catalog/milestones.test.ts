@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateMilestones, standingOnBase } from '../../../src/catalog/milestones.ts';
+import { listImages } from '../../../src/catalog/views.ts';
+import { fixtureData } from '../../helpers/site-data.ts';
+
+describe('milestones', () => {
+  it('follows verified lineage to the official base, and says when it is only declared', async () => {
+    const data = await fixtureData();
+    const coreos = listImages(data).find((view) => view.ref === 'quay.io/fedora/fedora-coreos')!;
+    expect(standingOnBase(data, coreos, 'quay.io/fedora/fedora-bootc')).toEqual({
+      standing: 'verified',
+      path: ['quay.io/fedora/fedora-coreos', 'quay.io/fedora/fedora-bootc'],
+    });
+    const tagged = coreos.snapshot.tags[0]!;
+    tagged.basedOn = { ...tagged.basedOn!, method: 'declared', verified: false };
+    expect(standingOnBase(data, coreos, 'quay.io/fedora/fedora-bootc').standing).toBe('declared');
+  });
+  it('evaluates milestone criteria from the snapshot, with evidence', async () => {
+    const data = await fixtureData();
+    data.catalog.initiative.milestones[0]!.criteria.push(
+      {
+        kind: 'tag-published',
+        image: 'quay.io/fedora/fedora-bootc',
+        tag: '44',
+        platforms: ['linux/amd64', 'linux/arm64', 'linux/riscv64'],
+      },
+      { kind: 'pipeline-builds', subproject: 'coreos' },
+      { kind: 'deliverables-owned', subproject: 'base' },
+    );
+    const [result] = evaluateMilestones(data, new Date('2026-03-01T00:00:00Z'));
+    expect(result!.daysLeft).toBe(9);
+    expect(
+      result!.criteria.map((criterion) => [
+        criterion.criterion.kind,
+        criterion.status,
+        criterion.evidence,
+      ]),
+    ).toEqual([
+      [
+        'built-on-base',
+        'met',
+        [
+          'quay.io/fedora/fedora-coreos: built on quay.io/fedora/fedora-bootc (quay.io/fedora/fedora-coreos → quay.io/fedora/fedora-bootc).',
+        ],
+      ],
+      [
+        'tag-published',
+        'not-met',
+        [
+          'quay.io/fedora/fedora-bootc:44 lacks linux/riscv64 (has linux/amd64, linux/arm64/v8, linux/ppc64le, linux/s390x).',
+        ],
+      ],
+      [
+        'pipeline-builds',
+        'met',
+        [
+          'https://github.com/coreos/fedora-coreos-config: .tekton/fedora-coreos-stable-push.yaml builds quay.io/fedora/fedora-coreos from stable.',
+        ],
+      ],
+      ['deliverables-owned', 'not-met', ['Base images declares no deliverables.']],
+    ]);
+    expect(result!.status).toBe('not-met');
+  });
+  it('does not count what the initiative owns as durably owned', async () => {
+    const data = await fixtureData();
+    data.catalog.sigs.push({
+      id: 'initiative',
+      name: 'The initiative',
+      kind: 'initiative',
+      contacts: {},
+      members: [],
+      forgeTeams: [],
+    });
+    data.catalog.subprojects[1]!.deliverables[0]!.owner = 'initiative';
+    const [result] = evaluateMilestones(
+      {
+        ...data,
+        catalog: {
+          ...data.catalog,
+          initiative: {
+            ...data.catalog.initiative,
+            milestones: [
+              {
+                ...data.catalog.initiative.milestones[0]!,
+                criteria: [{ kind: 'deliverables-owned', subproject: 'coreos' }],
+              },
+            ],
+          },
+        },
+      },
+      new Date(),
+    );
+    expect(result!.criteria[0]!.evidence).toEqual([
+      'The Fedora CoreOS image is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.',
+    ]);
+  });
+});
+
+describe('standingOnBase', () => {
+  it('says an image built on a parent that has no base of its own is built on something else', async () => {
+    const data = await fixtureData();
+    const coreos = listImages(data).find((view) => view.ref === 'quay.io/fedora/fedora-coreos')!;
+    coreos.snapshot.tags[0]!.basedOn = {
+      ref: 'quay.io/fedora/fedora-bootc:44',
+      method: 'layers',
+      verified: true,
+    };
+    // Looking for another base: coreos reaches fedora-bootc, which has no base of its own.
+    expect(standingOnBase(data, coreos, 'quay.io/centos-bootc/centos-bootc')).toEqual({
+      standing: 'other-base',
+      path: ['quay.io/fedora/fedora-coreos', 'quay.io/fedora/fedora-bootc'],
+    });
+  });
+});
