@@ -107,6 +107,14 @@ export interface Transport {
 }
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** Network errors that mean the host cannot be reached at all (no name, nobody listening, no route). */
+const UNREACHABLE = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 const MAX_REDIRECTS = 5;
 
 /** Parse Retry-After as seconds or an HTTP date; return milliseconds from now, or undefined. */
@@ -182,6 +190,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const now = options.now ?? Date.now;
   const emit = options.onEvent ?? (() => {});
   const limits = new Map<string, AdaptiveLimit>();
+  // Hosts that could not be reached at all in this sync, with why: later requests fail at once
+  // instead of each spending its retries on a host that is down or offline.
+  const unreachable = new Map<string, string>();
   const auth = new Map<string, OriginAuth>();
   const tokens = new TokenCache(now);
   const pendingTokens = new Map<string, Promise<string>>();
@@ -371,6 +382,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
       let response: RegistryResponse | undefined;
       let networkError: unknown;
       await slot.acquire();
+      const down = unreachable.get(url.origin);
+      if (down !== undefined) {
+        slot.release('neutral');
+        throw new RegistryError(
+          `Could not ${what}: ${url.host} could not be reached earlier in this sync (${down}); not trying again until the next sync.`,
+        );
+      }
       try {
         response = await exchange(method, url, headers, maxBytes, kind, probe);
       } catch (error) {
@@ -406,6 +424,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
             : `network error ${cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(networkError)}`;
       }
       if (attempt >= tries) {
+        const code = (networkError as { cause?: { code?: string } } | undefined)?.cause?.code;
+        if (!probe && code !== undefined && UNREACHABLE.has(code))
+          unreachable.set(url.origin, lastProblem);
         throw new RegistryError(
           `Could not ${what}: ${lastProblem} after ${tries} ${tries === 1 ? 'try' : 'tries'}.`,
           response?.status,

@@ -94,6 +94,41 @@ describe('retries', () => {
   });
 });
 
+describe('unreachable hosts', () => {
+  it('gives up on a host that cannot be reached after one request has spent its tries', async () => {
+    const { fn, calls } = fakeFetch((url) => {
+      if (url.host === 'down.example')
+        throw new TypeError('fetch failed', { cause: { code: 'ENOTFOUND' } });
+      return new Response('ok');
+    });
+    const t = createTransport({ fetch: fn, sleep: async () => {}, attempts: 3 });
+    await expect(t.request(GET('https://down.example/v2/a/tags/list'))).rejects.toThrow(
+      'Could not test it: network error ENOTFOUND after 3 tries.',
+    );
+    expect(calls).toHaveLength(3);
+    await expect(t.request(GET('https://down.example/v2/b/tags/list'))).rejects.toThrow(
+      'Could not test it: down.example could not be reached earlier in this sync (network error ENOTFOUND); not trying again until the next sync.',
+    );
+    expect(calls).toHaveLength(3);
+    // Other hosts are not affected.
+    expect((await t.request(GET('https://up.example/v2/'))).status).toBe(200);
+  });
+
+  it('keeps trying a host whose connection was only reset', async () => {
+    let n = 0;
+    const { fn, calls } = fakeFetch(() => {
+      if (n++ < 2) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return new Response('ok');
+    });
+    const t = createTransport({ fetch: fn, sleep: async () => {}, attempts: 2 });
+    await expect(t.request(GET('https://r.example/v2/'))).rejects.toThrow(
+      'ECONNRESET after 2 tries',
+    );
+    expect((await t.request(GET('https://r.example/v2/'))).status).toBe(200);
+    expect(calls).toHaveLength(3);
+  });
+});
+
 describe('auth', () => {
   it('gets an anonymous token from the challenge, caches it per scope, and retries once', async () => {
     const { fn, calls } = fakeFetch((url, init) => {
