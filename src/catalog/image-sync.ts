@@ -319,7 +319,15 @@ export async function syncImages(
 ): Promise<ImagesSnapshot> {
   const now = (options.now ?? (() => new Date()))().toISOString();
   const images = catalogImages(catalog);
-  const previousByRef = new Map((previous?.images ?? []).map((i) => [i.ref, i]));
+  // Sample data is never kept as the last good data of a real sync (nor real data in a sample):
+  // a failed real sync must not present fixture digests as the registry's.
+  const usable =
+    previous && previous.sample === (options.sample !== undefined) ? previous : undefined;
+  if (previous && !usable)
+    options.onWarning?.(
+      `Not keeping the previous images data: it is ${previous.sample ? 'sample' : 'real'} data and this sync is ${options.sample ? 'a sample' : 'real'}.`,
+    );
+  const previousByRef = new Map((usable?.images ?? []).map((i) => [i.ref, i]));
   const only = options.only ? new Set(options.only) : undefined;
   const toSync = images.filter((image) => !only || only.has(image.ref));
   const totals = new Map<string, number>();

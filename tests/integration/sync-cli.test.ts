@@ -4,7 +4,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,6 +166,29 @@ describe('npm run sync', () => {
       ['stale', 2],
     ]);
     expect((await sync([...args, '--max-stale-days', '0'], down)).code).toBe(1);
+  });
+
+  it('never keeps sample data as the last good data of a real sync', async () => {
+    const snapshot = join(work, 'after-sample');
+    await mkdir(snapshot, { recursive: true });
+    await copyFile('tests/fixtures/snapshot/images.json', join(snapshot, 'images.json'));
+    const run = await sync(
+      ['--catalog', catalog.dir, '--snapshot', snapshot, '--steps', 'images'],
+      { IMAGE_MODE_REGISTRIES: 'quay.io=http://127.0.0.1:9', IMAGE_MODE_ATTEMPTS: '1' },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      'Not keeping the previous images data: it is sample data and this sync is real.',
+    );
+    const data = JSON.parse(await readFile(join(snapshot, 'images.json'), 'utf8')) as {
+      sample: boolean;
+      images: Array<{ status: string; tags: unknown[] }>;
+    };
+    expect(data.sample).toBe(false);
+    expect(data.images.map((i) => [i.status, i.tags.length])).toEqual([
+      ['unavailable', 0],
+      ['unavailable', 0],
+    ]);
   });
 
   it('exits 1 when an image was never fetched, still writing the snapshot', async () => {
