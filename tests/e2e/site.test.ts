@@ -1,16 +1,38 @@
 /**
  * The built site in a real browser: the real catalog renders a page per subproject with its SIGs'
- * contacts; the fixture site shows image data as a reader sees it; key pages pass axe.
+ * contacts; the fixture site shows image data as a reader sees it; key pages pass axe; the search
+ * finds a guide by a word from its body. Every site build of the tests is here, one after the
+ * other: builds of one project share its content-layer cache, so they must not run at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { buildSite, launchBrowser, type SiteBuild } from '../helpers/site.ts';
 import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
+
+/** A word that appears in the body of one guide only (the Bash tip in the release-flow guide). */
+const TERM = 'globstar';
+const GUIDE_PATH = '/guides/release-flow/';
+const GUIDE_TITLE = 'The release flow, and adding or removing a Fedora version';
+
+/** List the built pages whose indexed body (the <main> Pagefind reads) contains a word. */
+async function pagesContaining(outDir: string, word: string): Promise<string[]> {
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  const pages: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
+    const file = join(entry.parentPath, entry.name);
+    const html = await readFile(file, 'utf8');
+    const main = /<main[^>]*data-pagefind-body[^>]*>([\s\S]*)<\/main>/.exec(html)?.[1] ?? '';
+    if (main.toLowerCase().includes(word))
+      pages.push(`/${relative(outDir, file)}`.replace(/index\.html$/, ''));
+  }
+  return pages.sort();
+}
 
 let real: SiteBuild;
 let fixture: SiteBuild;
@@ -19,7 +41,6 @@ let fixtureServer: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  // One after the other: two builds of one project share its content-layer cache.
   real = await buildSite({
     name: 'real',
     catalog: 'content/catalog',
@@ -248,4 +269,29 @@ describe('image data as a reader sees it (fixture site)', () => {
       ).toEqual([]);
     });
   }
+});
+
+describe('site search', () => {
+  it('indexes the term in exactly one page, the guide', async () => {
+    expect(await pagesContaining(real.outDir, TERM)).toEqual([GUIDE_PATH]);
+  });
+
+  it('finds the guide by a word from its body', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${realServer.url}/`);
+    await page.locator('site-search button[data-open-modal]').click();
+    const input = page.locator('#starlight__search .pagefind-ui__search-input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(TERM);
+    const results = page.locator('#starlight__search .pagefind-ui__result-link');
+    await results.first().waitFor({ state: 'visible', timeout: 15_000 });
+    const found = await results.evaluateAll((links) =>
+      links.map((link) => ({
+        text: link.textContent?.trim() ?? '',
+        href: new URL((link as HTMLAnchorElement).href).pathname,
+      })),
+    );
+    expect(found).toContainEqual({ text: GUIDE_TITLE, href: GUIDE_PATH });
+    expect(found.every((result) => result.href.startsWith(GUIDE_PATH))).toBe(true);
+  });
 });

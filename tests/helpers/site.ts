@@ -2,7 +2,8 @@
  * Build the site for tests, and open it in Debian's Chromium through Playwright.
  *
  * `buildSite` runs the real `astro build` with the catalog and snapshot folders given, into its own
- * output folder, and reuses that output for the rest of the test run when the inputs are the same.
+ * output folder. Builds of one project share Astro's content-layer cache, so a test run must make
+ * them one after the other (tests/e2e/site.test.ts holds them all).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
