@@ -3,9 +3,9 @@
  * newline) written atomically (temporary file in the same folder, then rename), so that an
  * interrupted sync leaves the previous file whole and a diff shows only what changed.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { writeFileAtomic } from '../utils/write-file-atomic.ts';
 import type { z } from 'astro/zod';
 
 /** Default folder of the committed snapshot, relative to the project root. */
@@ -49,19 +49,6 @@ export function sortKeys(value: unknown): unknown {
 /** Serialise a value as deterministic JSON: sorted keys, two-space indent, final newline. */
 export function stringifySnapshot(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
-}
-
-/** Write a file atomically: to a temporary sibling first, then rename over the target. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** Write a snapshot file atomically, as deterministic JSON. */

@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { writeFileAtomic } from '../catalog/snapshot-io.ts';
+import { writeFileAtomic } from '../utils/write-file-atomic.ts';
 
 /** Default location of the cache, relative to the project root. */
 export const DEFAULT_ETAG_CACHE_FILE = '.cache/forges/etags.json';

@@ -7,17 +7,10 @@
  * One file per run instead of one per blob: creating thousands of small files costs more than the
  * requests. Small JSON state files (`<name>.json`) sit next to the packs.
  */
-import {
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  writeFile,
-  type FileHandle,
-} from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { matchesDigest } from './manifest.ts';
+import { writeFileAtomic } from '../utils/write-file-atomic.ts';
 
 /** Default cache folder, relative to the project root. */
 export const DEFAULT_CACHE_DIR = '.cache/registry';
@@ -36,12 +29,6 @@ export interface ContentStore {
 
 /** Where a digest's bytes are: pack file, offset, length. */
 type Location = [pack: string, offset: number, length: number];
-
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(value)}\n`);
-  await rename(temporary, file);
-}
 
 /** Create a content store in a folder (created on first write). */
 export function createDiskStore(dir: string): ContentStore {
@@ -140,7 +127,7 @@ export function createDiskStore(dir: string): ContentStore {
       writer = undefined;
       await handle.sync().catch(() => {});
       await handle.close();
-      await writeJsonAtomic(join(packs, `${run}.json`), written);
+      await writeFileAtomic(join(packs, `${run}.json`), `${JSON.stringify(written)}\n`);
     },
     async readState(name) {
       try {
@@ -150,8 +137,7 @@ export function createDiskStore(dir: string): ContentStore {
       }
     },
     async writeState(name, value) {
-      await mkdir(dir, { recursive: true });
-      await writeJsonAtomic(join(dir, `${name}.json`), value);
+      await writeFileAtomic(join(dir, `${name}.json`), `${JSON.stringify(value)}\n`);
     },
   };
 }
