@@ -5,20 +5,16 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  auditOwnership,
-  formatAuditReport,
-  hasOrphanedDeliverables,
-} from '../src/catalog/audit.ts';
-import { DEFAULT_CATALOG_DIR, readCatalog } from '../src/catalog/load.ts';
-import { formatProblems } from '../src/catalog/problems.ts';
-import { ReposSnapshotSchema } from '../src/catalog/snapshot-schema.ts';
+import { auditOwnership, formatAuditReport, hasOrphanedDeliverables } from '../src/sync/index.ts';
+import { DEFAULT_CATALOG_DIR, readCatalog } from '../src/catalog/index.ts';
+import { formatProblems } from '../src/catalog/index.ts';
+import { ReposSnapshotSchema } from '../src/snapshot/index.ts';
 import {
   DEFAULT_SNAPSHOT_DIR,
   readSnapshotFile,
   SNAPSHOT_FILES,
   stringifySnapshot,
-} from '../src/catalog/snapshot-io.ts';
+} from '../src/snapshot/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../src/utils/write-file-atomic.ts';
-import { catalogJsonSchemas } from '../src/catalog/json-schema.ts';
+import { catalogJsonSchemas } from '../src/catalog/index.ts';
 
 const { values } = parseArgs({
   options: {

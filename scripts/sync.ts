@@ -1,25 +1,21 @@
 /**
  * `npm run sync -- [--catalog DIR] [--snapshot DIR|FILE] [--only REF|URL ...] [--steps images,repos]
- * [--cache DIR] [--forge-cache FILE] [--concurrency N] [--max-stale-days N]`: fetch what the catalog
- * names and write the snapshot.
+ * [--cache DIR] [--forge-cache FILE] [--concurrency N] [--max-stale-days N] [--label NAME ...]`:
+ * fetch what the catalog names and write the snapshot. `--label` names the labels of good first
+ * issues (default: good first issue, good-first-issue, help wanted).
  *
- * The sync is a list of named steps, each returning {ok}: `images` (registries: images.json) and
- * `repos` (forges: repos.json and audit.json). `--only` takes image references and repository URLs;
- * each step syncs the ones that are its own. Exit 0: every source has data (live, or stale within
- * the allowed age); 1: something has no usable data (the snapshot is still written, keeping the last
- * good data); 2: the catalog or the arguments are invalid (nothing written).
+ * This file reads the arguments, draws progress and handles Ctrl-C; the steps themselves are in
+ * src/sync/steps.ts. Exit 0: every source has data (live, or stale within the allowed age); 1:
+ * something has no usable data (the snapshot is still written, keeping the last good data); 2: the
+ * catalog or the arguments are invalid (nothing written).
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CATALOG_DIR, readCatalog } from '../src/catalog/load.ts';
-import { formatProblems } from '../src/catalog/problems.ts';
-import type { Catalog } from '../src/catalog/schema.ts';
-import { DEFAULT_SNAPSHOT_DIR } from '../src/catalog/snapshot-io.ts';
-import { runImagesStep, type HostProgress, type StepResult } from '../src/catalog/images-step.ts';
-import { catalogImages } from '../src/catalog/image-sync.ts';
+import { DEFAULT_CATALOG_DIR, formatProblems, readCatalog } from '../src/catalog/index.ts';
+import { DEFAULT_SNAPSHOT_DIR } from '../src/snapshot/index.ts';
+import { isSelected, routeOnly, STEP_NAMES, STEPS, type HostProgress } from '../src/sync/index.ts';
 import { DEFAULT_CACHE_DIR } from '../src/registry/cache.ts';
-import { runReposStep } from '../src/catalog/repos-step.ts';
 import { DEFAULT_ETAG_CACHE_FILE } from '../src/forges/etag-cache.ts';
 import {
   readRegistryConfig,
@@ -27,75 +23,9 @@ import {
   type RegistryConfig,
 } from '../src/registry/config.ts';
 
-/** What every step receives. */
-interface StepContext {
-  catalog: Catalog;
-  snapshot: string;
-  cacheDir: string;
-  forgeCacheFile: string;
-  /** Image references to sync, or undefined for all. */
-  onlyImages: string[] | undefined;
-  /** Repository URLs to sync, or undefined for all. */
-  onlyRepos: string[] | undefined;
-  maxStaleDays: number;
-  registry: RegistryConfig;
-  signal: AbortSignal;
-  log: (line: string) => void;
-  progress: (hosts: HostProgress[]) => void;
-}
-
-/** A named step of the sync. */
-interface Step {
-  name: string;
-  run(context: StepContext): Promise<StepResult>;
-}
-
-const STEPS: Step[] = [
-  {
-    name: 'images',
-    run: (context) =>
-      runImagesStep({
-        catalog: context.catalog,
-        snapshot: context.snapshot,
-        config: context.registry,
-        cacheDir: context.cacheDir,
-        maxStaleDays: context.maxStaleDays,
-        signal: context.signal,
-        log: context.log,
-        onProgress: context.progress,
-        ...(context.onlyImages ? { only: context.onlyImages } : {}),
-      }),
-  },
-  {
-    name: 'repos',
-    async run(context) {
-      const result = await runReposStep({
-        catalog: context.catalog,
-        snapshotDir: context.snapshot.endsWith('.json')
-          ? dirname(context.snapshot)
-          : context.snapshot,
-        cacheFile: context.forgeCacheFile,
-        log: { info: context.log, warn: context.log },
-        ...(context.onlyRepos ? { only: context.onlyRepos } : {}),
-      });
-      const problems = result.repos.repos
-        .filter((repo) => repo.status !== 'live')
-        .map((repo) => `${repo.url}: ${repo.status}${repo.error ? `: ${repo.error}` : ''}`);
-      const count = (status: string) =>
-        result.repos.repos.filter((repo) => repo.status === status).length;
-      return {
-        ok: result.exitCode === 0,
-        summary: `${result.repos.repos.length} repos: ${count('live')} live, ${count('stale')} stale, ${count('unavailable')} unavailable; ${result.audit.findings.length} audit findings`,
-        problems,
-      };
-    },
-  },
-];
-const STEP_NAMES = STEPS.map((step) => step.name);
-
 function usage(message: string): never {
   console.error(
-    `${message}\nUsage: npm run sync -- [--catalog DIR] [--snapshot DIR|FILE] [--only REF|URL ...] [--steps ${STEP_NAMES.join(',')}] [--cache DIR] [--forge-cache FILE] [--concurrency N] [--max-stale-days N]`,
+    `${message}\nUsage: npm run sync -- [--catalog DIR] [--snapshot DIR|FILE] [--only REF|URL ...] [--steps ${STEP_NAMES.join(',')}] [--cache DIR] [--forge-cache FILE] [--concurrency N] [--max-stale-days N] [--label NAME ...]`,
   );
   process.exit(2);
 }
@@ -113,6 +43,7 @@ try {
       steps: { type: 'string', default: STEP_NAMES.join(',') },
       concurrency: { type: 'string' },
       'max-stale-days': { type: 'string', default: '7' },
+      label: { type: 'string', multiple: true },
     },
   });
 } catch (error) {
@@ -164,29 +95,13 @@ if (unknownSteps.length > 0 || steps.length === 0)
 let onlyImages: string[] | undefined;
 let onlyRepos: string[] | undefined;
 if (only) {
-  const knownImages = new Set(catalogImages(catalog).map((image) => image.ref));
-  const knownRepos = new Set(
-    catalog.subprojects.flatMap((subproject) => [
-      ...subproject.repos.map((repo) => repo.url),
-      ...subproject.deliverables.flatMap((deliverable) =>
-        deliverable.repo ? [deliverable.repo] : [],
-      ),
-    ]),
-  );
-  const unknown = only.filter((item) => !knownImages.has(item) && !knownRepos.has(item));
-  if (unknown.length > 0)
+  const route = routeOnly(catalog, only);
+  if (route.unknown.length > 0)
     usage(
-      `--only ${unknown.join(' ')}: not an image or repository of the catalog in ${values.catalog}.`,
+      `--only ${route.unknown.join(' ')}: not an image or repository of the catalog in ${values.catalog}.`,
     );
-  onlyImages = only.filter((item) => knownImages.has(item));
-  onlyRepos = only.filter((item) => knownRepos.has(item));
-}
-/** Tell whether a step has anything to do under --steps and --only. */
-function selected(name: string): boolean {
-  if (!steps.includes(name)) return false;
-  if (name === 'images' && onlyImages?.length === 0) return false;
-  if (name === 'repos' && onlyRepos?.length === 0) return false;
-  return true;
+  onlyImages = route.images;
+  onlyRepos = route.repos;
 }
 
 // Progress: a redrawn table on a terminal, plain lines otherwise (CI).
@@ -236,7 +151,9 @@ process.once('SIGINT', () => {
 });
 
 let exitCode = 0;
-for (const step of STEPS.filter((candidate) => selected(candidate.name))) {
+for (const step of STEPS.filter((candidate) =>
+  isSelected(candidate, steps, { images: onlyImages, repos: onlyRepos }),
+)) {
   if (!tty) console.log(`step ${step.name}: start`);
   const result = await step.run({
     catalog,
@@ -245,6 +162,7 @@ for (const step of STEPS.filter((candidate) => selected(candidate.name))) {
     forgeCacheFile: values['forge-cache'],
     onlyImages,
     onlyRepos,
+    goodFirstIssueLabels: values.label,
     maxStaleDays,
     registry,
     signal: controller.signal,

@@ -3,8 +3,8 @@
  * line, column and field path. Exit 0 when valid, 2 when not.
  */
 import { parseArgs } from 'node:util';
-import { readCatalog, DEFAULT_CATALOG_DIR } from '../src/catalog/load.ts';
-import { formatProblems } from '../src/catalog/problems.ts';
+import { readCatalog, DEFAULT_CATALOG_DIR } from '../src/catalog/index.ts';
+import { formatProblems } from '../src/catalog/index.ts';
 
 const { values } = parseArgs({
   options: { catalog: { type: 'string', default: DEFAULT_CATALOG_DIR } },

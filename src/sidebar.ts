@@ -2,9 +2,9 @@
  * The sidebar: the six sections readers look for, with the generated pages listed from the
  * catalog so that a new subproject, image or SIG appears without touching the config.
  */
-import type { Catalog } from './catalog/schema.ts';
-import { imagePath } from './catalog/views.ts';
-import { sigPath, subprojectPath } from './catalog/links.ts';
+import type { Catalog } from './catalog/index.ts';
+import { imagePath } from './site/index.ts';
+import { sigPath, subprojectPath } from './site/index.ts';
 
 type SidebarItem =
   | { label: string; link: string; badge?: string }

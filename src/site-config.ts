@@ -6,8 +6,8 @@
  * IMAGE_MODE_SITE      the site's public URL, for the sitemap and canonical links
  * IMAGE_MODE_REPO      the web URL of this project's repository, for edit links
  */
-import { DEFAULT_CATALOG_DIR } from './catalog/load.ts';
-import { DEFAULT_SNAPSHOT_DIR } from './catalog/snapshot-io.ts';
+import { DEFAULT_CATALOG_DIR } from './catalog/index.ts';
+import { DEFAULT_SNAPSHOT_DIR } from './snapshot/index.ts';
 
 export interface SiteConfig {
   catalogDir: string;

@@ -2,7 +2,7 @@
  * Whole-catalog checks, after each file matched its schema: ids are unique across files and every
  * reference (SIG ids, owners, declared bases, milestone criteria) points at something that exists.
  */
-import { formatRepository, parseReference } from '../registry/reference.ts';
+import { canonicalRepository, isSigOwner } from './model.ts';
 import type { Initiative, Sig, Subproject } from './schema.ts';
 import {
   formatPath,
@@ -18,16 +18,6 @@ export interface LocatedCatalog {
   initiative: { source: SourceFile; data: Initiative };
   sigs: { source: SourceFile; data: Sig[] };
   subprojects: { source: SourceFile; data: Subproject }[];
-}
-
-/** Normalise a repository reference so that two spellings of one repository compare equal. */
-export function canonicalRepository(ref: string): string {
-  return formatRepository(parseReference(ref));
-}
-
-/** Tell whether an owner string names a SIG (a bare id) rather than a forge or FAS handle. */
-export function isSigOwner(owner: string): boolean {
-  return !owner.includes(':');
 }
 
 /** Check ids and references across the whole catalog; returns every problem found. */

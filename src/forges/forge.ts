@@ -3,7 +3,7 @@
  * share: find the CODEOWNERS / OWNERS / MAINTAINERS files and the .tekton/ PipelineRuns from a
  * forge's file listing, and turn them into observed owners and pipelines with their sources.
  */
-import type { ObservedOwner, RepoFacts } from '../catalog/snapshot-schema.ts';
+import type { ObservedOwner, RepoFacts } from './types.ts';
 import {
   CODEOWNERS_PATHS,
   MAINTAINERS_FILES,

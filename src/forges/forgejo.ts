@@ -3,7 +3,7 @@
  * commits, issues by label, and collaborators or teams where the token may see them.
  * @see https://forgejo.org/docs/latest/user/api-usage/
  */
-import type { ObservedOwner, RepoFacts } from '../catalog/snapshot-schema.ts';
+import type { ObservedOwner, RepoFacts } from './types.ts';
 import {
   goodFirstIssues,
   memoiseListings,

@@ -6,7 +6,7 @@
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import type { RepoFacts, ObservedOwner } from '../catalog/snapshot-schema.ts';
+import type { ObservedOwner, RepoFacts } from './types.ts';
 import {
   ForgeError,
   ForgeUnreachableError,

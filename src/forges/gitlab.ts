@@ -3,7 +3,7 @@
  * raw files, members with maintainer access or more, issues by label, releases, tags, commits.
  * @see https://docs.gitlab.com/api/rest/
  */
-import type { ObservedOwner, RepoFacts } from '../catalog/snapshot-schema.ts';
+import type { ObservedOwner, RepoFacts } from './types.ts';
 import {
   goodFirstIssues,
   memoiseListings,

@@ -5,7 +5,7 @@
  * Repo facts are not read from pagure (the snapshot keeps facts null).
  * @see https://pagure.io/api/0/
  */
-import type { ObservedOwner } from '../catalog/snapshot-schema.ts';
+import type { ObservedOwner } from './types.ts';
 import { mergeOwners, type Forge } from './forge.ts';
 import type { ForgeHttp } from './http.ts';
 

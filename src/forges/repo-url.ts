@@ -4,10 +4,9 @@
  * Pure: no I/O. Recognises github.com, gitlab.com and self-hosted GitLab, Forgejo
  * (forge.fedoraproject.org, codeberg.org), and pagure (pagure.io, src.fedoraproject.org).
  */
-import type { z } from 'astro/zod';
-import type { ForgeKindSchema } from '../catalog/snapshot-schema.ts';
+import type { ForgeKind } from './types.ts';
 
-export type ForgeKind = z.output<typeof ForgeKindSchema>;
+export type { ForgeKind } from './types.ts';
 
 /** A repository on a forge, as parsed from its web URL. */
 export interface RepoLocation {

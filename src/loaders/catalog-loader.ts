@@ -4,9 +4,9 @@
  * empty collection.
  */
 import type { Loader } from 'astro/loaders';
-import { readCatalog } from '../catalog/load.ts';
-import { formatProblems } from '../catalog/problems.ts';
-import type { Catalog } from '../catalog/schema.ts';
+import { readCatalog } from '../catalog/index.ts';
+import { formatProblems } from '../catalog/index.ts';
+import type { Catalog } from '../catalog/index.ts';
 
 const reads = new Map<string, Promise<Catalog>>();
 

@@ -3,9 +3,9 @@
  * {@link SiteData} that src/catalog/views.ts works on. Read once per build.
  */
 import { getCollection, getEntry } from 'astro:content';
-import type { Initiative, Sig, Subproject } from '../catalog/schema.ts';
-import type { AuditSnapshot, ImagesSnapshot, ReposSnapshot } from '../catalog/snapshot-schema.ts';
-import type { SiteData } from '../catalog/views.ts';
+import type { Initiative, Sig, Subproject } from '../catalog/index.ts';
+import type { AuditSnapshot, ImagesSnapshot, ReposSnapshot } from '../snapshot/index.ts';
+import type { SiteData } from '../site/index.ts';
 
 let cached: Promise<SiteData> | undefined;
 

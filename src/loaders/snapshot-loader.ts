@@ -6,12 +6,12 @@
  */
 import type { Loader } from 'astro/loaders';
 import { join } from 'node:path';
-import { readSnapshotFile, SNAPSHOT_FILES } from '../catalog/snapshot-io.ts';
+import { readSnapshotFile, SNAPSHOT_FILES } from '../snapshot/index.ts';
 import {
   AuditSnapshotSchema,
   ImagesSnapshotSchema,
   ReposSnapshotSchema,
-} from '../catalog/snapshot-schema.ts';
+} from '../snapshot/index.ts';
 
 const schemas = {
   images: ImagesSnapshotSchema,

@@ -1,8 +1,8 @@
 /** The fixture site's data (minimal catalog and fixture snapshot), for tests of what pages show. */
 import { readFile } from 'node:fs/promises';
 import { loadCatalog } from '../../src/catalog/load.ts';
-import { ImagesSnapshotSchema, ReposSnapshotSchema } from '../../src/catalog/snapshot-schema.ts';
-import type { SiteData } from '../../src/catalog/views.ts';
+import { ImagesSnapshotSchema, ReposSnapshotSchema } from '../../src/snapshot/schema.ts';
+import type { SiteData } from '../../src/site/views.ts';
 
 /** Load a fresh copy of the fixture site's data; tests may change it freely. */
 export async function fixtureData(): Promise<SiteData> {

@@ -7,13 +7,13 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditOwnership } from '../../src/catalog/audit.ts';
-import { syncRepos, type SyncReposOptions } from '../../src/catalog/repos-sync.ts';
+import { auditOwnership } from '../../src/sync/audit.ts';
+import { syncRepos, type SyncReposOptions } from '../../src/sync/repos.ts';
 import {
   ReposSnapshotSchema,
   type ReposSnapshot,
   type RepoSnapshot,
-} from '../../src/catalog/snapshot-schema.ts';
+} from '../../src/snapshot/schema.ts';
 import { createForgeRegistry, forgeConfigFromEnv } from '../../src/forges/config.ts';
 import { loadEtagCache, type EtagCache } from '../../src/forges/etag-cache.ts';
 import { startForgeServer, type ForgeServer } from '../helpers/forge-server.ts';

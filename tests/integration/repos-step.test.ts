@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReposStep } from '../../scripts/sync-repos.ts';
-import { readSnapshotFile } from '../../src/catalog/snapshot-io.ts';
-import { AuditSnapshotSchema, ReposSnapshotSchema } from '../../src/catalog/snapshot-schema.ts';
+import { runReposStep } from '../../src/sync/repos-step.ts';
+import { readSnapshotFile } from '../../src/snapshot/io.ts';
+import { AuditSnapshotSchema, ReposSnapshotSchema } from '../../src/snapshot/schema.ts';
 import { startForgeServer, type ForgeServer } from '../helpers/forge-server.ts';
 import { smallCatalog, smallRepos } from '../fixtures/forges/small.ts';
 

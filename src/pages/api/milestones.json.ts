@@ -1,7 +1,7 @@
 /** GET /api/milestones.json: each milestone with its criteria evaluated against the snapshot. */
 import type { APIRoute } from 'astro';
 import { getSiteData } from '../../loaders/site-data.ts';
-import { exportMilestones, jsonResponse } from '../../catalog/exports.ts';
+import { exportMilestones, jsonResponse } from '../../site/index.ts';
 
 export const GET: APIRoute = async () =>
   jsonResponse(exportMilestones(await getSiteData(), new Date()));

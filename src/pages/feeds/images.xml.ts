@@ -1,7 +1,7 @@
 /** GET /feeds/images.xml: an Atom feed of image builds, newest first, one entry per build of a tag. */
 import type { APIRoute } from 'astro';
 import { getSiteData } from '../../loaders/site-data.ts';
-import { imageBuildsFeed } from '../../catalog/feed.ts';
+import { imageBuildsFeed } from '../../site/index.ts';
 import { readSiteConfig } from '../../site-config.ts';
 
 export const GET: APIRoute = async () =>

@@ -1,8 +1,8 @@
 /** GET /api/images/<registry>/<repository>.json: one image, as on its page. */
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { getSiteData } from '../../../loaders/site-data.ts';
-import { exportImage, jsonResponse } from '../../../catalog/exports.ts';
-import { listImages, type ImageView } from '../../../catalog/views.ts';
+import { exportImage, jsonResponse } from '../../../site/index.ts';
+import { listImages, type ImageView } from '../../../site/index.ts';
 
 export const getStaticPaths = (async () => {
   const data = await getSiteData();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateMilestones, standingOnBase } from '../../../src/catalog/milestones.ts';
-import { listImages } from '../../../src/catalog/views.ts';
+import { evaluateMilestones, standingOnBase } from '../../../src/site/milestones.ts';
+import { listImages } from '../../../src/site/views.ts';
 import { fixtureData } from '../../helpers/site-data.ts';
 
 describe('milestones', () => {

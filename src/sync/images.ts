@@ -4,7 +4,7 @@
  * mirrors, read signature facts, then work out lineage. A failing image keeps its last good data,
  * marked stale; an image never fetched is unavailable.
  */
-import type { Catalog, Image } from './schema.ts';
+import type { Catalog, Image } from '../catalog/index.ts';
 import {
   SNAPSHOT_SCHEMA_VERSION,
   type Build,
@@ -13,8 +13,11 @@ import {
   type MirrorSnapshot,
   type SignatureFacts,
   type TagSnapshot,
-} from './snapshot-schema.ts';
-import { selectTags } from './tag-pattern.ts';
+} from '../snapshot/index.ts';
+import { selectTags } from '../catalog/index.ts';
+import { catalogImages } from '../catalog/index.ts';
+import { imageFailed, usablePrevious } from '../snapshot/index.ts';
+import { mapLimit } from '../utils/pool.ts';
 import { findBase, findBaseByLayers, type BaseTag } from './lineage.ts';
 import {
   isSignatureArtifact,
@@ -47,14 +50,6 @@ export interface SyncImagesOptions {
   onEvent?: (event: ImageSyncEvent) => void;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
-}
-
-/** Every image of a catalog, once per ref (first declaration wins), sorted by ref. */
-export function catalogImages(catalog: Catalog): Image[] {
-  const byRef = new Map<string, Image>();
-  for (const subproject of catalog.subprojects)
-    for (const image of subproject.images) if (!byRef.has(image.ref)) byRef.set(image.ref, image);
-  return [...byRef.values()].sort((a, b) => a.ref.localeCompare(b.ref));
 }
 
 function repositoryOf(ref: string): Repository {
@@ -102,24 +97,6 @@ interface Fetched {
   /** Resolved images of the current tags, for lineage. */
   /** Resolve a current tag's image (from the cache), for lineage; lazy, as unchanged tags are not resolved. */
   resolved: Map<string, () => Promise<ResolvedImage>>;
-}
-
-/** Run tasks with at most `limit` at a time. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]!);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** Fetch one image repository: tags, digests, platforms, signatures, mirrors. Throws on failure. */
@@ -290,24 +267,6 @@ async function checkMirror(
   }
 }
 
-/** Keep an image's last good data after a failure: stale when it had data, unavailable when never fetched. */
-export function markFailed(
-  ref: string,
-  previous: ImageSnapshot | undefined,
-  error: string,
-): ImageSnapshot {
-  if (previous && previous.fetchedAt) return { ...previous, status: 'stale', error };
-  return {
-    ref,
-    status: 'unavailable',
-    fetchedAt: null,
-    error,
-    tagCount: 0,
-    tags: [],
-    mirrors: previous?.mirrors ?? [],
-  };
-}
-
 /**
  * Sync the images of a catalog and return the new images snapshot. Never throws for a registry
  * failure: the image keeps its previous data, marked stale (or unavailable).
@@ -319,14 +278,8 @@ export async function syncImages(
 ): Promise<ImagesSnapshot> {
   const now = (options.now ?? (() => new Date()))().toISOString();
   const images = catalogImages(catalog);
-  // Sample data is never kept as the last good data of a real sync (nor real data in a sample):
-  // a failed real sync must not present fixture digests as the registry's.
-  const usable =
-    previous && previous.sample === (options.sample !== undefined) ? previous : undefined;
-  if (previous && !usable)
-    options.onWarning?.(
-      `Not keeping the previous images data: it is ${previous.sample ? 'sample' : 'real'} data and this sync is ${options.sample ? 'a sample' : 'real'}.`,
-    );
+  const { usable, warning } = usablePrevious(previous, options.sample !== undefined, 'images');
+  if (warning) options.onWarning?.(warning);
   const previousByRef = new Map((usable?.images ?? []).map((i) => [i.ref, i]));
   const only = options.only ? new Set(options.only) : undefined;
   const toSync = images.filter((image) => !only || only.has(image.ref));
@@ -350,7 +303,7 @@ export async function syncImages(
     } catch (error) {
       options.signal?.throwIfAborted();
       const message = errorMessage(error);
-      results.set(image.ref, markFailed(image.ref, before, message));
+      results.set(image.ref, imageFailed(image.ref, before, message));
       options.onEvent?.({ type: 'done', host, ref: image.ref, ok: false, error: message });
     }
   });
@@ -436,7 +389,7 @@ export async function syncImages(
     (image) =>
       results.get(image.ref) ??
       previousByRef.get(image.ref) ??
-      markFailed(image.ref, undefined, 'Not synced yet.'),
+      imageFailed(image.ref, undefined, 'Not synced yet.'),
   );
   const snapshot: ImagesSnapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -446,29 +399,4 @@ export async function syncImages(
   };
   if (options.sample) snapshot.sampleNote = options.sample.note;
   return snapshot;
-}
-
-/** Decide whether a snapshot is usable: every image live, or stale within the allowed age. */
-export function assessImages(
-  snapshot: ImagesSnapshot,
-  maxStaleDays: number,
-  now: Date,
-): { ok: boolean; problems: string[] } {
-  const problems: string[] = [];
-  for (const image of snapshot.images) {
-    if (image.status === 'live') continue;
-    if (image.status === 'unavailable') {
-      problems.push(`${image.ref}: no data (${image.error ?? 'never fetched'}).`);
-      continue;
-    }
-    const age = image.fetchedAt
-      ? (now.getTime() - Date.parse(image.fetchedAt)) / 86_400_000
-      : Infinity;
-    if (age > maxStaleDays) {
-      problems.push(
-        `${image.ref}: data from ${image.fetchedAt} is older than ${maxStaleDays} days (${image.error ?? 'stale'}).`,
-      );
-    }
-  }
-  return { ok: problems.length === 0, problems };
 }

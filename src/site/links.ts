@@ -1,5 +1,5 @@
 /** Web addresses of the things the catalog names: owners, chat rooms, tags, images. */
-import { isSigOwner } from './check.ts';
+import { isSigOwner } from '../catalog/index.ts';
 
 /** A label and the address it links to (undefined when there is nowhere to go). */
 export interface Link {

@@ -4,12 +4,12 @@ import {
   formatAuditReport,
   hasOrphanedDeliverables,
   ownerHandles,
-} from '../../../src/catalog/audit.ts';
+} from '../../../src/sync/audit.ts';
 import {
   SNAPSHOT_SCHEMA_VERSION,
   type RepoSnapshot,
   type ReposSnapshot,
-} from '../../../src/catalog/snapshot-schema.ts';
+} from '../../../src/snapshot/schema.ts';
 import { smallCatalog } from '../../fixtures/forges/small.ts';
 
 const NOW = new Date('2026-11-28T02:00:00Z');

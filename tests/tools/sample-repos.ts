@@ -8,11 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CATALOG_DIR } from '../src/catalog/load.ts';
-import { runReposStep } from '../src/catalog/repos-step.ts';
-import { DEFAULT_SNAPSHOT_DIR } from '../src/catalog/snapshot-io.ts';
-import { startForgeServer } from '../tests/helpers/forge-server.ts';
-import { SAMPLE_NOW, sampleRepos } from '../tests/fixtures/forges/sample.ts';
+import { DEFAULT_CATALOG_DIR } from '../../src/catalog/load.ts';
+import { runReposStep } from '../../src/sync/repos-step.ts';
+import { DEFAULT_SNAPSHOT_DIR } from '../../src/snapshot/io.ts';
+import { startForgeServer } from '../helpers/forge-server.ts';
+import { SAMPLE_NOW, sampleRepos } from '../fixtures/forges/sample.ts';
 
 const { values } = parseArgs({
   options: {

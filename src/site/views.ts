@@ -2,8 +2,15 @@
  * What the pages show, derived from the catalog and the snapshot: pure functions, no Astro, so
  * every number a reader sees can be unit-tested. Pages and JSON exports both call these.
  */
-import { canonicalRepository, isSigOwner } from './check.ts';
-import type { Catalog, Deliverable, HandoverState, Image, Sig, Subproject } from './schema.ts';
+import { canonicalRepository, isSigOwner } from '../catalog/index.ts';
+import type {
+  Catalog,
+  Deliverable,
+  HandoverState,
+  Image,
+  Sig,
+  Subproject,
+} from '../catalog/index.ts';
 import type {
   AuditFinding,
   AuditSnapshot,
@@ -17,7 +24,7 @@ import type {
   SnapshotHeader,
   SourceStatus,
   TagSnapshot,
-} from './snapshot-schema.ts';
+} from '../snapshot/index.ts';
 
 /** Everything the site is generated from. */
 export interface SiteData {

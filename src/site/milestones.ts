@@ -3,8 +3,8 @@
  * base (following lineage through the catalog), and each criterion's outcome with the evidence a
  * reader can check. Pure functions, no Astro.
  */
-import { canonicalRepository } from './check.ts';
-import type { Criterion, Milestone } from './schema.ts';
+import { canonicalRepository } from '../catalog/index.ts';
+import type { Criterion, Milestone } from '../catalog/index.ts';
 import {
   findImage,
   formatPlatform,

@@ -8,7 +8,7 @@
 import type { ResolvedImage, ResolvedPlatform } from '../registry/client.ts';
 import { parseReference, formatRepository, ReferenceError } from '../registry/reference.ts';
 import { compareVersions } from '../registry/tags.ts';
-import type { BasedOn, Build } from './snapshot-schema.ts';
+import type { BasedOn, Build } from '../snapshot/index.ts';
 
 export const BASE_NAME_ANNOTATION = 'org.opencontainers.image.base.name';
 export const BASE_DIGEST_ANNOTATION = 'org.opencontainers.image.base.digest';

@@ -4,10 +4,12 @@
  * image has usable data.
  */
 import { join } from 'node:path';
-import { assessImages, catalogImages, syncImages, type ImageSyncEvent } from './image-sync.ts';
-import type { Catalog } from './schema.ts';
-import { ImagesSnapshotSchema, type ImagesSnapshot } from './snapshot-schema.ts';
-import { readSnapshotFile, SNAPSHOT_FILES, writeSnapshotFile } from './snapshot-io.ts';
+import { syncImages, type ImageSyncEvent } from './images.ts';
+import { catalogImages } from '../catalog/index.ts';
+import { assessImages } from '../snapshot/index.ts';
+import type { Catalog } from '../catalog/index.ts';
+import { ImagesSnapshotSchema, type ImagesSnapshot } from '../snapshot/index.ts';
+import { readSnapshotFile, SNAPSHOT_FILES, writeSnapshotFile } from '../snapshot/index.ts';
 import type { RegistryConfig } from '../registry/config.ts';
 import { parseReference } from '../registry/reference.ts';
 import { createClientFromConfig } from '../registry/setup.ts';

@@ -15,15 +15,15 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCatalog, DEFAULT_CATALOG_DIR } from '../src/catalog/load.ts';
-import { catalogImages } from '../src/catalog/image-sync.ts';
-import { imagesFile, runImagesStep } from '../src/catalog/images-step.ts';
-import type { Image, Stream } from '../src/catalog/schema.ts';
-import { compileTagPattern } from '../src/catalog/tag-pattern.ts';
-import { DEFAULT_SNAPSHOT_DIR } from '../src/catalog/snapshot-io.ts';
-import { readRegistryConfig } from '../src/registry/config.ts';
-import { parseReference } from '../src/registry/reference.ts';
-import { compareVersions } from '../src/registry/tags.ts';
+import { loadCatalog, DEFAULT_CATALOG_DIR } from '../../src/catalog/load.ts';
+import { catalogImages } from '../../src/catalog/model.ts';
+import { imagesFile, runImagesStep } from '../../src/sync/images-step.ts';
+import type { Image, Stream } from '../../src/catalog/schema.ts';
+import { compileTagPattern } from '../../src/catalog/tag-pattern.ts';
+import { DEFAULT_SNAPSHOT_DIR } from '../../src/snapshot/io.ts';
+import { readRegistryConfig } from '../../src/registry/config.ts';
+import { parseReference } from '../../src/registry/reference.ts';
+import { compareVersions } from '../../src/registry/tags.ts';
 import {
   makeLayer,
   pushImage,
@@ -33,7 +33,7 @@ import {
   type Layer,
   type PlatformSpec,
   type Pushed,
-} from '../tests/helpers/registry.ts';
+} from '../helpers/registry.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { behindOf, findBase, prefixLength, type BaseTag } from '../../../src/catalog/lineage.ts';
+import { behindOf, findBase, prefixLength, type BaseTag } from '../../../src/sync/lineage.ts';
 import type { ResolvedImage } from '../../../src/registry/client.ts';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;

@@ -6,16 +6,20 @@
  * fetched is unavailable. A rate limit that resets too late stops that forge only. Requests run
  * concurrently, a few at a time per forge host.
  */
-import type { Catalog } from './schema.ts';
+import type { Catalog } from '../catalog/index.ts';
 import {
   SNAPSHOT_SCHEMA_VERSION,
   type PipelineSnapshot,
   type RepoSnapshot,
   type ReposSnapshot,
-} from './snapshot-schema.ts';
+} from '../snapshot/index.ts';
 import { ForgeUnreachableError, RateLimitError } from '../forges/errors.ts';
 import type { ForgeRegistry } from '../forges/config.ts';
-import { linkPipelineToImages, parseTektonFile, type CandidateImage } from '../forges/tekton.ts';
+import { parseTektonFile } from '../forges/tekton.ts';
+import { linkPipelineToImages } from './pipelines.ts';
+import { listCandidateImages, listCatalogRepos, type CatalogRepo } from '../catalog/index.ts';
+import { repoFailed, usablePrevious } from '../snapshot/index.ts';
+import { mapLimit } from '../utils/pool.ts';
 import { parseRepoUrl, RepoUrlError, type RepoLocation } from '../forges/repo-url.ts';
 
 /** Labels of good first issues when the options name none. */
@@ -43,79 +47,6 @@ export interface SyncReposOptions {
   only?: readonly string[];
 }
 
-/** A repository of the catalog and the subprojects that list it. */
-export interface CatalogRepo {
-  url: string;
-  subprojects: string[];
-}
-
-/** List the catalog's repositories (subproject repos and deliverable repos), once each, sorted by URL. */
-export function listCatalogRepos(catalog: Catalog): CatalogRepo[] {
-  const repos = new Map<string, Set<string>>();
-  const add = (url: string, subproject: string) => {
-    if (!repos.has(url)) repos.set(url, new Set());
-    repos.get(url)!.add(subproject);
-  };
-  for (const subproject of catalog.subprojects) {
-    for (const repo of subproject.repos) add(repo.url, subproject.id);
-    for (const deliverable of subproject.deliverables)
-      if (deliverable.repo) add(deliverable.repo, subproject.id);
-  }
-  return [...repos]
-    .map(([url, subprojects]) => ({ url, subprojects: [...subprojects].sort() }))
-    .sort((a, b) => a.url.localeCompare(b.url));
-}
-
-/** List the catalog images a PipelineRun may build, with their subproject and role. */
-export function listCandidateImages(catalog: Catalog): CandidateImage[] {
-  return catalog.subprojects.flatMap((subproject) =>
-    subproject.images.map((image) => ({
-      ref: image.ref,
-      mirrors: image.mirrors,
-      subproject: subproject.id,
-      role: image.role,
-    })),
-  );
-}
-
-/** Run tasks with at most `limit` in flight. */
-async function runLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await task(item);
-    }
-  });
-  await Promise.all(workers);
-}
-
-/** Keep the last good data of a repository that failed now, or mark it unavailable. */
-function failed(
-  url: string,
-  forge: RepoSnapshot['forge'],
-  previous: RepoSnapshot | undefined,
-  error: string,
-): RepoSnapshot {
-  if (previous && previous.fetchedAt !== null && previous.status !== 'unavailable') {
-    return { ...previous, url, forge, status: 'stale', error };
-  }
-  return {
-    url,
-    forge,
-    status: 'unavailable',
-    fetchedAt: null,
-    error,
-    facts: null,
-    owners: [],
-    pipelines: [],
-  };
-}
-
 /** Fetch repo facts, owners and pipelines for every repository of the catalog. */
 export async function syncRepos(
   catalog: Catalog,
@@ -126,13 +57,8 @@ export async function syncRepos(
   const log = options.log ?? { info: () => {}, warn: () => {} };
   const labels = options.goodFirstIssueLabels ?? DEFAULT_GOOD_FIRST_ISSUE_LABELS;
   const concurrency = options.concurrency ?? 4;
-  // Sample data is never kept as the last good data of a real sync (nor real data in a sample).
-  const usable =
-    previous && previous.sample === (options.sample !== undefined) ? previous : undefined;
-  if (previous && !usable)
-    log.info(
-      `Not keeping the previous repos data: it is ${previous.sample ? 'sample' : 'real'} data and this sync is ${options.sample ? 'a sample' : 'real'}.`,
-    );
+  const { usable, warning } = usablePrevious(previous, options.sample !== undefined, 'repos');
+  if (warning) log.info(warning);
   const previousByUrl = new Map((usable?.repos ?? []).map((repo) => [repo.url, repo]));
   const candidates = listCandidateImages(catalog);
   const results = new Map<string, RepoSnapshot>();
@@ -149,7 +75,7 @@ export async function syncRepos(
       location = parseRepoUrl(repo.url);
     } catch (error) {
       if (!(error instanceof RepoUrlError)) throw error;
-      results.set(repo.url, failed(repo.url, 'other', before, error.message));
+      results.set(repo.url, repoFailed(repo.url, 'other', before, error.message));
       continue;
     }
     if (!options.forges.forgeFor(location)) {
@@ -179,10 +105,10 @@ export async function syncRepos(
     [...byHost].map(async ([host, repos]) => {
       let stopped: RateLimitError | ForgeUnreachableError | undefined;
       let read = 0;
-      await runLimited(repos, concurrency, async ({ repo, location }) => {
+      await mapLimit(repos, concurrency, async ({ repo, location }) => {
         const before = previousByUrl.get(repo.url);
         if (stopped) {
-          results.set(repo.url, failed(repo.url, location.forge, before, stopped.message));
+          results.set(repo.url, repoFailed(repo.url, location.forge, before, stopped.message));
           return;
         }
         const forge = options.forges.forgeFor(location)!;
@@ -224,7 +150,7 @@ export async function syncRepos(
             if (!stopped) log.warn(error.message);
             stopped = error;
           } else log.warn(`${location.webUrl}: ${message}`);
-          results.set(repo.url, failed(repo.url, location.forge, before, message));
+          results.set(repo.url, repoFailed(repo.url, location.forge, before, message));
         }
       });
       log.info(

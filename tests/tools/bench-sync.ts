@@ -14,13 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { syncImages } from '../src/catalog/image-sync.ts';
-import { SubprojectSchema, type Catalog } from '../src/catalog/schema.ts';
-import { readRegistryConfig } from '../src/registry/config.ts';
-import { createClientFromConfig } from '../src/registry/setup.ts';
-import { makeLayer, pushImage, retag, startRegistry } from '../tests/helpers/registry.ts';
-import { startProxyWorker } from '../tests/helpers/proxy-worker.ts';
-import type { SeenRequest } from '../tests/helpers/registry-proxy.ts';
+import { syncImages } from '../../src/sync/images.ts';
+import { SubprojectSchema, type Catalog } from '../../src/catalog/schema.ts';
+import { readRegistryConfig } from '../../src/registry/config.ts';
+import { createClientFromConfig } from '../../src/registry/setup.ts';
+import { makeLayer, pushImage, retag, startRegistry } from '../helpers/registry.ts';
+import { startProxyWorker } from '../helpers/proxy-worker.ts';
+import type { SeenRequest } from '../helpers/registry-proxy.ts';
 
 const run = promisify(execFile);
 const { values } = parseArgs({

@@ -5,7 +5,7 @@
  * in CODEOWNERS/OWNERS that nobody declared, archived or inactive repositories, SIGs without a
  * contact, and repositories with no data. Pure: catalog and repos snapshot in, findings out.
  */
-import type { Catalog, Deliverable, Sig } from './schema.ts';
+import type { Catalog, Deliverable, Sig } from '../catalog/index.ts';
 import {
   SNAPSHOT_SCHEMA_VERSION,
   type AuditFinding,
@@ -13,7 +13,7 @@ import {
   type ObservedOwner,
   type RepoSnapshot,
   type ReposSnapshot,
-} from './snapshot-schema.ts';
+} from '../snapshot/index.ts';
 
 /** A repository with no commit for this many days is reported as inactive. */
 export const INACTIVE_DAYS = 180;

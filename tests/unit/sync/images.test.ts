@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assessImages,
-  HISTORY_LENGTH,
-  historyOf,
-  markFailed,
-  updateHistory,
-} from '../../../src/catalog/image-sync.ts';
-import type { ImageSnapshot, ImagesSnapshot } from '../../../src/catalog/snapshot-schema.ts';
+import { HISTORY_LENGTH, historyOf, updateHistory } from '../../../src/sync/images.ts';
+import { assessImages, imageFailed } from '../../../src/snapshot/status.ts';
+import type { ImageSnapshot, ImagesSnapshot } from '../../../src/snapshot/schema.ts';
 
 const d = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 
@@ -31,12 +26,12 @@ describe('failure', () => {
     mirrors: [],
   };
   it('keeps the last good data marked stale, or says unavailable', () => {
-    expect(markFailed('quay.io/a/b', good, 'boom')).toEqual({
+    expect(imageFailed('quay.io/a/b', good, 'boom')).toEqual({
       ...good,
       status: 'stale',
       error: 'boom',
     });
-    expect(markFailed('quay.io/a/b', undefined, 'boom')).toMatchObject({
+    expect(imageFailed('quay.io/a/b', undefined, 'boom')).toMatchObject({
       status: 'unavailable',
       fetchedAt: null,
       error: 'boom',
@@ -57,7 +52,7 @@ describe('failure', () => {
       problems: ['quay.io/a/b: data from 2026-11-20T00:00:00.000Z is older than 7 days (x).'],
     });
     expect(
-      assessImages(snapshot(markFailed('quay.io/a/b', undefined, '404')), 7, now).problems,
+      assessImages(snapshot(imageFailed('quay.io/a/b', undefined, '404')), 7, now).problems,
     ).toEqual(['quay.io/a/b: no data (404).']);
   });
 });

@@ -4,22 +4,22 @@
  */
 import { join } from 'node:path';
 import { auditOwnership } from './audit.ts';
-import { DEFAULT_CATALOG_DIR, loadCatalog } from './load.ts';
-import { syncRepos, type SyncLogger } from './repos-sync.ts';
-import type { Catalog } from './schema.ts';
+import { DEFAULT_CATALOG_DIR, loadCatalog } from '../catalog/index.ts';
+import { syncRepos, type SyncLogger } from './repos.ts';
+import type { Catalog } from '../catalog/index.ts';
 import {
   AuditSnapshotSchema,
   ReposSnapshotSchema,
   type AuditSnapshot,
   type ReposSnapshot,
-} from './snapshot-schema.ts';
+} from '../snapshot/index.ts';
 import {
   DEFAULT_SNAPSHOT_DIR,
   readSnapshotFile,
   SnapshotFormatError,
   SNAPSHOT_FILES,
   writeSnapshotFile,
-} from './snapshot-io.ts';
+} from '../snapshot/index.ts';
 import { createForgeRegistry, forgeConfigFromEnv } from '../forges/config.ts';
 import { DEFAULT_ETAG_CACHE_FILE, loadEtagCache } from '../forges/etag-cache.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TagSnapshot } from '../../../src/catalog/snapshot-schema.ts';
+import type { TagSnapshot } from '../../../src/snapshot/schema.ts';
 import {
   featuredTag,
   groupTagsByDigest,
@@ -7,7 +7,7 @@ import {
   listOrphans,
   listOwners,
   usageCommands,
-} from '../../../src/catalog/views.ts';
+} from '../../../src/site/views.ts';
 import { fixtureData } from '../../helpers/site-data.ts';
 
 const signatures = { cosign: false, attestation: false, sbom: false, referrers: [] };
