@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import astro from 'eslint-plugin-astro';
+import { boundaries } from './eslint.boundaries.js';
 
 export default [
   { ignores: ['dist/', '.astro/', '.cache/', 'node_modules/', 'content/snapshot/'] },
@@ -15,4 +16,5 @@ export default [
       ],
     },
   },
+  ...boundaries,
 ];
