@@ -1,8 +1,12 @@
 /**
- * Whole-catalog checks, after each file matched its schema: ids are unique across files and every
- * reference (SIG ids, owners, declared bases, milestone criteria) points at something that exists.
+ * Whole-catalog checks, after each file matched its schema: ids are unique across files, every
+ * reference (SIG ids, owners, declared bases, milestone criteria) points at something that exists,
+ * tag patterns compile and repository URLs name a repository, so that nothing the sync would trip
+ * over reaches it.
  */
+import { parseRepoUrl, RepoUrlError } from '../forges/repo-url.ts';
 import { canonicalRepository, isSigOwner } from './model.ts';
+import { compileTagPattern, TagPatternError } from './tag-pattern.ts';
 import type { Initiative, Sig, Subproject } from './schema.ts';
 import {
   formatPath,
@@ -111,6 +115,15 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
             `"${image.basedOn}" is not an image of the catalog; ${imageHint(base)}`,
           );
       }
+      image.streams.forEach((stream, streamIndex) => {
+        if (stream.match === undefined) return;
+        try {
+          compileTagPattern(stream.match);
+        } catch (error) {
+          if (!(error instanceof TagPatternError)) throw error;
+          problem(source, ['images', index, 'streams', streamIndex, 'match'], error.message);
+        }
+      });
       image.mirrors.forEach((mirror, mirrorIndex) => {
         if (canonicalRepository(mirror) === ref)
           problem(
@@ -119,6 +132,19 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
             `a repository cannot mirror itself; list other registries' copies here.`,
           );
       });
+    });
+    const checkRepoUrl = (url: string, path: FieldPath) => {
+      try {
+        parseRepoUrl(url);
+      } catch (error) {
+        if (!(error instanceof RepoUrlError)) throw error;
+        problem(source, path, error.message);
+      }
+    };
+    data.repos.forEach((repo, index) => checkRepoUrl(repo.url, ['repos', index, 'url']));
+    data.deliverables.forEach((deliverable, index) => {
+      if (deliverable.repo !== undefined)
+        checkRepoUrl(deliverable.repo, ['deliverables', index, 'repo']);
     });
     const deliverableIds = new Map<string, FieldPath>();
     data.deliverables.forEach((deliverable, index) => {

@@ -142,6 +142,26 @@ const cases: Case[] = [
       'subprojects/coreos.yaml:21:12  deliverables[0].state: the text "done" is not allowed; write one of "proposed", "shadowing", "co-owned", "handed-over", "orphaned".',
     ],
   },
+  {
+    name: 'a tag pattern with an unknown placeholder, before any sync',
+    edits: [['subprojects/coreos.yaml', 'tags: [stable, testing, next]', 'match: <version>.<day>']],
+    expected: [
+      'subprojects/coreos.yaml:14:16  images[0].streams[0].match: Tag pattern "<version>.<day>" has an unknown placeholder <day>; use one of <version> <major> <date> <n> <arch> <sha> <any>.',
+    ],
+  },
+  {
+    name: 'a repository URL that names no repository',
+    edits: [
+      [
+        'subprojects/coreos.yaml',
+        'https://github.com/coreos/fedora-coreos-config',
+        'https://github.com/coreos',
+      ],
+    ],
+    expected: [
+      'subprojects/coreos.yaml:6:10  repos[0].url: "https://github.com/coreos" does not name a repository; write the full path, e.g. "https://github.com/<owner>/<repository>".',
+    ],
+  },
 ];
 
 describe('catalog validation', () => {
