@@ -10,10 +10,14 @@
  * rules over the whole tree (tests/unit/boundaries.test.ts), and `npm run check` with the other lint rules.
  */
 
-/** A folder of src/, matched anywhere in a relative import path. */
+/** A folder of src/, matched anywhere in a relative import path. @param {string} name */
 const folder = (name) => `(^|/)${name}/`;
 
-/** A pattern that forbids importing from the named folders of src/. */
+/**
+ * A pattern that forbids importing from the named folders of src/.
+ * @param {string[]} names
+ * @param {string} why
+ */
 const forbid = (names, why) => ({
   regex: `${'(' + names.map(folder).join('|') + ')'}`,
   message: why,
@@ -27,12 +31,18 @@ const viaIndex = {
 
 const noTests = forbid(['tests'], 'code under src/ and scripts/ never imports tests/.');
 
-/** The rules for one folder. */
+/**
+ * The rules for one folder.
+ * @param {string[]} files
+ * @param {{ regex: string, message: string }[]} patterns
+ * @returns {import('eslint').Linter.Config}
+ */
 const rule = (files, patterns) => ({
   files,
   rules: { 'no-restricted-imports': ['error', { patterns }] },
 });
 
+/** @type {import('eslint').Linter.Config[]} */
 export const boundaries = [
   rule(
     ['src/registry/**'],

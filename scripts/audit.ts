@@ -6,12 +6,11 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditOwnership, formatAuditReport, hasOrphanedDeliverables } from '../src/sync/index.ts';
-import { DEFAULT_CATALOG_DIR, readCatalog } from '../src/catalog/index.ts';
-import { formatProblems } from '../src/catalog/index.ts';
-import { ReposSnapshotSchema } from '../src/snapshot/index.ts';
+import { DEFAULT_CATALOG_DIR, formatProblems, readCatalog } from '../src/catalog/index.ts';
 import {
   DEFAULT_SNAPSHOT_DIR,
   readSnapshotFile,
+  ReposSnapshotSchema,
   SNAPSHOT_FILES,
   stringifySnapshot,
 } from '../src/snapshot/index.ts';

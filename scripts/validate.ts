@@ -3,8 +3,7 @@
  * line, column and field path. Exit 0 when valid, 2 when not.
  */
 import { parseArgs } from 'node:util';
-import { readCatalog, DEFAULT_CATALOG_DIR } from '../src/catalog/index.ts';
-import { formatProblems } from '../src/catalog/index.ts';
+import { DEFAULT_CATALOG_DIR, formatProblems, readCatalog } from '../src/catalog/index.ts';
 
 const { values } = parseArgs({
   options: { catalog: { type: 'string', default: DEFAULT_CATALOG_DIR } },

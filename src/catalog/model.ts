@@ -6,7 +6,11 @@
 import { formatRepository, parseReference } from '../registry/reference.ts';
 import type { Catalog, Image } from './schema.ts';
 
-/** Normalise a repository reference so that two spellings of one repository compare equal. */
+/**
+ * Normalise a repository reference so that two spellings of one repository compare equal. The
+ * catalog's own references are already canonical (its schema normalises them); this is for text
+ * from elsewhere.
+ */
 export function canonicalRepository(ref: string): string {
   return formatRepository(parseReference(ref));
 }
@@ -14,6 +18,25 @@ export function canonicalRepository(ref: string): string {
 /** Tell whether an owner string names a SIG (a bare id) rather than a forge or FAS handle. */
 export function isSigOwner(owner: string): boolean {
   return !owner.includes(':');
+}
+
+/** An image repository of the catalog, parsed once: its registry host and its path there. */
+export interface ImageRepository {
+  host: string;
+  repository: string;
+}
+
+/** Every image repository the catalog names (images and their mirrors), parsed once, by ref. */
+export function imageRepositories(catalog: Catalog): Map<string, ImageRepository> {
+  const repositories = new Map<string, ImageRepository>();
+  for (const subproject of catalog.subprojects)
+    for (const image of subproject.images)
+      for (const ref of [image.ref, ...image.mirrors])
+        if (!repositories.has(ref)) {
+          const { host, repository } = parseReference(ref);
+          repositories.set(ref, { host, repository });
+        }
+  return repositories;
 }
 
 /** Every image of a catalog, once per ref (first declaration wins), sorted by ref. */

@@ -6,7 +6,7 @@
  * live in validate.ts; this file only describes shapes.
  */
 import { z } from 'astro/zod';
-import { parseReference, ReferenceError } from '../registry/reference.ts';
+import { formatRepository, parseReference, ReferenceError } from '../registry/reference.ts';
 
 /** Lowercase, dash-separated identifier, unique within its kind. */
 export const IdSchema = z
@@ -54,6 +54,14 @@ export const RepositoryRefSchema = z
     } catch (error) {
       if (!(error instanceof ReferenceError)) throw error;
       ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  })
+  // Parsed here, once: everything after validation sees the canonical spelling.
+  .transform((value) => {
+    try {
+      return formatRepository(parseReference(value));
+    } catch {
+      return value; // unreachable: the refinement above has reported it
     }
   })
   .describe('A repository reference without tag or digest, e.g. "quay.io/fedora/fedora-bootc".');

@@ -5,13 +5,16 @@
  */
 import { join } from 'node:path';
 import { syncImages, type ImageSyncEvent } from './images.ts';
-import { catalogImages } from '../catalog/index.ts';
-import { assessImages } from '../snapshot/index.ts';
-import type { Catalog } from '../catalog/index.ts';
-import { ImagesSnapshotSchema, type ImagesSnapshot } from '../snapshot/index.ts';
-import { readSnapshotFile, SNAPSHOT_FILES, writeSnapshotFile } from '../snapshot/index.ts';
+import { type Catalog, catalogImages, imageRepositories } from '../catalog/index.ts';
+import {
+  assessImages,
+  type ImagesSnapshot,
+  ImagesSnapshotSchema,
+  readSnapshotFile,
+  SNAPSHOT_FILES,
+  writeSnapshotFile,
+} from '../snapshot/index.ts';
 import type { RegistryConfig } from '../registry/config.ts';
-import { parseReference } from '../registry/reference.ts';
 import { createClientFromConfig } from '../registry/setup.ts';
 import type { TransportEvent } from '../registry/transport.ts';
 
@@ -72,10 +75,11 @@ export async function runImagesStep(
 
   const hosts = new Map<string, HostProgress>();
   const originToHost = new Map<string, string>();
+  const repositories = imageRepositories(options.catalog);
   for (const image of catalogImages(options.catalog)) {
     if (options.only && !options.only.includes(image.ref)) continue;
     for (const ref of [image.ref, ...image.mirrors]) {
-      const host = parseReference(ref).host;
+      const host = repositories.get(ref)!.host;
       if (!hosts.has(host))
         hosts.set(host, { host, total: 0, done: 0, requests: 0, retries: 0, errors: 0 });
       const endpoint = options.config.endpoints.get(host);

@@ -4,19 +4,25 @@
  * mirrors, read signature facts, then work out lineage. A failing image keeps its last good data,
  * marked stale; an image never fetched is unavailable.
  */
-import type { Catalog, Image } from '../catalog/index.ts';
 import {
-  SNAPSHOT_SCHEMA_VERSION,
+  type Catalog,
+  catalogImages,
+  type Image,
+  imageRepositories,
+  type ImageRepository,
+  selectTags,
+} from '../catalog/index.ts';
+import {
   type Build,
+  imageFailed,
   type ImageSnapshot,
   type ImagesSnapshot,
   type MirrorSnapshot,
   type SignatureFacts,
+  SNAPSHOT_SCHEMA_VERSION,
   type TagSnapshot,
+  usablePrevious,
 } from '../snapshot/index.ts';
-import { selectTags } from '../catalog/index.ts';
-import { catalogImages } from '../catalog/index.ts';
-import { imageFailed, usablePrevious } from '../snapshot/index.ts';
 import { mapLimit } from '../utils/pool.ts';
 import { findBase, findBaseByLayers, type BaseTag } from './lineage.ts';
 import {
@@ -25,7 +31,7 @@ import {
   type Repository,
   type ResolvedImage,
 } from '../registry/client.ts';
-import { DOCKER_HUB_HOST, parseReference } from '../registry/reference.ts';
+import { DOCKER_HUB_HOST } from '../registry/reference.ts';
 import { compareVersions } from '../registry/tags.ts';
 
 /** Builds kept per tag in the snapshot. */
@@ -50,11 +56,6 @@ export interface SyncImagesOptions {
   onEvent?: (event: ImageSyncEvent) => void;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
-}
-
-function repositoryOf(ref: string): Repository {
-  const { host, repository } = parseReference(ref);
-  return { host, repository };
 }
 
 function errorMessage(error: unknown): string {
@@ -102,6 +103,7 @@ interface Fetched {
 /** Fetch one image repository: tags, digests, platforms, signatures, mirrors. Throws on failure. */
 async function fetchImage(
   image: Image,
+  repositoryOf: (ref: string) => ImageRepository,
   previous: ImageSnapshot | undefined,
   options: SyncImagesOptions,
   now: string,
@@ -202,6 +204,7 @@ async function fetchImage(
       checkMirror(
         client,
         mirror,
+        repositoryOf(mirror),
         present,
         previous?.mirrors.find((m) => m.ref === mirror),
         now,
@@ -226,12 +229,12 @@ async function fetchImage(
 async function checkMirror(
   client: RegistryClient,
   ref: string,
+  repo: Repository,
   tags: readonly TagSnapshot[],
   previous: MirrorSnapshot | undefined,
   now: string,
   options: SyncImagesOptions,
 ): Promise<MirrorSnapshot> {
-  const repo = repositoryOf(ref);
   try {
     const results = await mapLimit(tags, 16, async (tag) => ({
       tag,
@@ -278,6 +281,12 @@ export async function syncImages(
 ): Promise<ImagesSnapshot> {
   const now = (options.now ?? (() => new Date()))().toISOString();
   const images = catalogImages(catalog);
+  const repositories = imageRepositories(catalog);
+  const repositoryOf = (ref: string): ImageRepository => {
+    const repository = repositories.get(ref);
+    if (!repository) throw new Error(`${ref} is not an image of the catalog.`);
+    return repository;
+  };
   const { usable, warning } = usablePrevious(previous, options.sample !== undefined, 'images');
   if (warning) options.onWarning?.(warning);
   const previousByRef = new Map((usable?.images ?? []).map((i) => [i.ref, i]));
@@ -296,7 +305,7 @@ export async function syncImages(
     options.onEvent?.({ type: 'start', host, ref: image.ref, total: totals.get(host) ?? 0 });
     const before = previousByRef.get(image.ref);
     try {
-      const result = await fetchImage(image, before, options, now);
+      const result = await fetchImage(image, repositoryOf, before, options, now);
       fetched.set(image.ref, result);
       results.set(image.ref, result.snapshot);
       options.onEvent?.({ type: 'done', host, ref: image.ref, ok: true });

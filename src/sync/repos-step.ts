@@ -4,20 +4,17 @@
  */
 import { join } from 'node:path';
 import { auditOwnership } from './audit.ts';
-import { DEFAULT_CATALOG_DIR, loadCatalog } from '../catalog/index.ts';
+import { type Catalog, DEFAULT_CATALOG_DIR, loadCatalog } from '../catalog/index.ts';
 import { syncRepos, type SyncLogger } from './repos.ts';
-import type { Catalog } from '../catalog/index.ts';
 import {
-  AuditSnapshotSchema,
-  ReposSnapshotSchema,
   type AuditSnapshot,
-  type ReposSnapshot,
-} from '../snapshot/index.ts';
-import {
+  AuditSnapshotSchema,
   DEFAULT_SNAPSHOT_DIR,
   readSnapshotFile,
-  SnapshotFormatError,
+  type ReposSnapshot,
+  ReposSnapshotSchema,
   SNAPSHOT_FILES,
+  SnapshotFormatError,
   writeSnapshotFile,
 } from '../snapshot/index.ts';
 import { createForgeRegistry, forgeConfigFromEnv } from '../forges/config.ts';

@@ -6,19 +6,24 @@
  * fetched is unavailable. A rate limit that resets too late stops that forge only. Requests run
  * concurrently, a few at a time per forge host.
  */
-import type { Catalog } from '../catalog/index.ts';
 import {
-  SNAPSHOT_SCHEMA_VERSION,
+  type Catalog,
+  type CatalogRepo,
+  listCandidateImages,
+  listCatalogRepos,
+} from '../catalog/index.ts';
+import {
   type PipelineSnapshot,
+  repoFailed,
   type RepoSnapshot,
   type ReposSnapshot,
+  SNAPSHOT_SCHEMA_VERSION,
+  usablePrevious,
 } from '../snapshot/index.ts';
 import { ForgeUnreachableError, RateLimitError } from '../forges/errors.ts';
 import type { ForgeRegistry } from '../forges/config.ts';
 import { parseTektonFile } from '../forges/tekton.ts';
 import { linkPipelineToImages } from './pipelines.ts';
-import { listCandidateImages, listCatalogRepos, type CatalogRepo } from '../catalog/index.ts';
-import { repoFailed, usablePrevious } from '../snapshot/index.ts';
 import { mapLimit } from '../utils/pool.ts';
 import { parseRepoUrl, RepoUrlError, type RepoLocation } from '../forges/repo-url.ts';
 

@@ -4,8 +4,7 @@
  * names images and repositories; {@link routeOnly} gives each step its own kind.
  */
 import { dirname } from 'node:path';
-import { catalogImages, listCatalogRepos } from '../catalog/index.ts';
-import type { Catalog } from '../catalog/index.ts';
+import { type Catalog, catalogImages, listCatalogRepos } from '../catalog/index.ts';
 import type { RegistryConfig } from '../registry/config.ts';
 import { runImagesStep, type HostProgress, type StepResult } from './images-step.ts';
 import { runReposStep } from './repos-step.ts';
