@@ -3,8 +3,7 @@
  * then check the whole (unique ids, references between files). Every problem is reported with its
  * file, line, column and field path; the loader never stops at the first one.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'astro/zod';
@@ -28,6 +27,12 @@ import { checkCatalog, type LocatedCatalog } from './check.ts';
 /** Default catalog folder, relative to the project root. */
 export const DEFAULT_CATALOG_DIR = 'content/catalog';
 
+/** The largest catalog file read: the real ones are a few KiB; anything near this is a mistake. */
+export const MAX_CATALOG_FILE_BYTES = 1024 * 1024;
+
+/** How many alias expansions one file may make (YAML "billion laughs" guard). */
+const MAX_ALIAS_COUNT = 100;
+
 /** The outcome of reading a catalog: the catalog when it is valid, and every problem found. */
 export interface CatalogResult {
   catalog: Catalog | undefined;
@@ -38,6 +43,48 @@ export interface CatalogResult {
 function displayPath(file: string): string {
   const shown = relative(process.cwd(), file);
   return shown.startsWith('..') ? file : shown;
+}
+
+/** A file-level problem, at the start of the file. */
+function fileProblem(file: string, message: string): CatalogProblem {
+  return { file, line: 1, column: 1, path: '', message };
+}
+
+/**
+ * Read a catalog file's text, refusing anything but a regular file of sensible size: a symbolic
+ * link (to /etc/passwd, /proc/self/environ, or a folder) or a device is never read or echoed.
+ * Returns undefined for a file that does not exist.
+ */
+async function readCatalogText(
+  path: string,
+  file: string,
+): Promise<{ text: string } | { problem: CatalogProblem } | undefined> {
+  let stats;
+  try {
+    stats = await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (stats.isSymbolicLink())
+    return {
+      problem: fileProblem(
+        file,
+        'is a symbolic link; the catalog reads only regular files inside its folder. Replace the link with the file itself.',
+      ),
+    };
+  if (!stats.isFile())
+    return {
+      problem: fileProblem(file, 'is not a regular file; the catalog reads only YAML files.'),
+    };
+  if (stats.size > MAX_CATALOG_FILE_BYTES)
+    return {
+      problem: fileProblem(
+        file,
+        `is ${(stats.size / 1024 / 1024).toFixed(1)} MiB; a catalog file holds at most ${MAX_CATALOG_FILE_BYTES / 1024 / 1024} MiB. Split it, or move long text to content/docs/.`,
+      ),
+    };
+  return { text: await readFile(path, 'utf8') };
 }
 
 /** Parse one YAML text; syntax errors become problems with their position. */
@@ -61,7 +108,33 @@ export function parseWithSchema<S extends z.ZodType>(
   source: SourceFile,
   schema: S,
 ): { data: z.output<S> | undefined; problems: CatalogProblem[] } {
-  const result = schema.safeParse(source.document.toJS());
+  let value: unknown;
+  try {
+    value = source.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml library refuses aliases that expand without bound ("billion laughs").
+    const reason = (error as Error).message.split('\n')[0]!;
+    return {
+      data: undefined,
+      problems: [
+        fileProblem(
+          source.file,
+          `YAML aliases expand too much (${reason}); write the values out instead of nesting aliases.`,
+        ),
+      ],
+    };
+  }
+  if (value === null || value === undefined)
+    return {
+      data: undefined,
+      problems: [
+        fileProblem(
+          source.file,
+          'the file is empty; fill it in (see content/catalog/examples/) or delete it.',
+        ),
+      ],
+    };
+  const result = schema.safeParse(value);
   if (result.success) return { data: result.data, problems: [] };
   return {
     data: undefined,
@@ -69,13 +142,43 @@ export function parseWithSchema<S extends z.ZodType>(
   };
 }
 
-/** Read and check one YAML file against a schema. */
-async function readYamlFile<S extends z.ZodType>(path: string, schema: S) {
+/** Read and check one YAML file against a schema; undefined when the file does not exist. */
+async function readYamlFile<S extends z.ZodType>(
+  path: string,
+  schema: S,
+): Promise<
+  { source?: SourceFile; data: z.output<S> | undefined; problems: CatalogProblem[] } | undefined
+> {
   const file = displayPath(path);
-  const { source, problems } = parseYamlSource(file, await readFile(path, 'utf8'));
+  const read = await readCatalogText(path, file);
+  if (!read) return undefined;
+  if ('problem' in read) return { data: undefined, problems: [read.problem] };
+  const { source, problems } = parseYamlSource(file, read.text);
   if (problems.length > 0) return { source, data: undefined, problems };
   const checked = parseWithSchema(source, schema);
   return { source, data: checked.data, problems: checked.problems };
+}
+
+/** List the YAML files of the subprojects folder, refusing a folder that is a symbolic link. */
+async function listSubprojectFiles(
+  dir: string,
+): Promise<{ names: string[]; problem?: CatalogProblem }> {
+  let stats;
+  try {
+    stats = await lstat(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { names: [] };
+    throw error;
+  }
+  if (!stats.isDirectory())
+    return {
+      names: [],
+      problem: fileProblem(
+        displayPath(dir),
+        `is ${stats.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; make subprojects/ a folder of YAML files inside the catalog.`,
+      ),
+    };
+  return { names: (await readdir(dir)).filter((name) => /\.ya?ml$/.test(name)).sort() };
 }
 
 /** Read the catalog in a folder and report every problem; never throws for bad content. */
@@ -90,11 +193,11 @@ export async function readCatalog(dir: string = DEFAULT_CATALOG_DIR): Promise<Ca
   });
 
   let initiative: { source: SourceFile; data: Initiative } | undefined;
-  const initiativePath = join(dir, 'initiative.yaml');
-  if (existsSync(initiativePath)) {
-    const read = await readYamlFile(initiativePath, InitiativeSchema);
-    problems.push(...read.problems);
-    if (read.data) initiative = { source: read.source, data: read.data };
+  const initiativeRead = await readYamlFile(join(dir, 'initiative.yaml'), InitiativeSchema);
+  if (initiativeRead) {
+    problems.push(...initiativeRead.problems);
+    if (initiativeRead.data && initiativeRead.source)
+      initiative = { source: initiativeRead.source, data: initiativeRead.data };
   } else
     problems.push(
       missing(
@@ -104,23 +207,24 @@ export async function readCatalog(dir: string = DEFAULT_CATALOG_DIR): Promise<Ca
     );
 
   let sigs: { source: SourceFile; data: Sig[] } | undefined;
-  const sigsPath = join(dir, 'sigs.yaml');
-  if (existsSync(sigsPath)) {
-    const read = await readYamlFile(sigsPath, SigsFileSchema);
-    problems.push(...read.problems);
-    if (read.data) sigs = { source: read.source, data: read.data.sigs };
+  const sigsRead = await readYamlFile(join(dir, 'sigs.yaml'), SigsFileSchema);
+  if (sigsRead) {
+    problems.push(...sigsRead.problems);
+    if (sigsRead.data && sigsRead.source)
+      sigs = { source: sigsRead.source, data: sigsRead.data.sigs };
   } else problems.push(missing('sigs.yaml', 'a `sigs:` list'));
 
   const subprojects: { source: SourceFile; data: Subproject }[] = [];
   const subprojectsDir = join(dir, 'subprojects');
-  const names = existsSync(subprojectsDir)
-    ? (await readdir(subprojectsDir)).filter((name) => /\.ya?ml$/.test(name)).sort()
-    : [];
-  if (names.length === 0) problems.push(missing('subprojects/', 'one YAML file per subproject'));
-  for (const name of names) {
+  const listing = await listSubprojectFiles(subprojectsDir);
+  if (listing.problem) problems.push(listing.problem);
+  else if (listing.names.length === 0)
+    problems.push(missing('subprojects/', 'one YAML file per subproject'));
+  for (const name of listing.names) {
     const read = await readYamlFile(join(subprojectsDir, name), SubprojectSchema);
+    if (!read) continue; // removed while listing
     problems.push(...read.problems);
-    if (read.data) subprojects.push({ source: read.source, data: read.data });
+    if (read.data && read.source) subprojects.push({ source: read.source, data: read.data });
   }
 
   if (problems.length > 0 || !initiative || !sigs) return { catalog: undefined, problems };

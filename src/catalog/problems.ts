@@ -211,13 +211,24 @@ function allowedKeysAt(schema: z.ZodType, path: FieldPath): string[] {
     : [];
 }
 
+/** The longest piece of a file's text that a message quotes. */
+const EXCERPT_LENGTH = 80;
+
+/** Quote at most a short excerpt of a text, so that a message never echoes a whole file. */
+export function excerpt(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length <= EXCERPT_LENGTH
+    ? oneLine
+    : `${oneLine.slice(0, EXCERPT_LENGTH)}… (${text.length} characters)`;
+}
+
 /** Describe a value found in YAML for an error message. */
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null (an empty value)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text "${value}"`;
+  if (typeof value === 'string') return `the text "${excerpt(value)}"`;
   return `${typeof value} ${String(value)}`;
 }
 

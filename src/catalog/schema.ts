@@ -6,6 +6,7 @@
  * live in validate.ts; this file only describes shapes.
  */
 import { z } from 'astro/zod';
+import { excerpt } from './problems.ts';
 import { formatRepository, parseReference, ReferenceError } from '../registry/reference.ts';
 
 /** Lowercase, dash-separated identifier, unique within its kind. */
@@ -37,6 +38,14 @@ const HttpsUrlSchema = z
 export const RepositoryRefSchema = z
   .string()
   .superRefine((value, ctx) => {
+    if (value.length > 255) {
+      // The distribution spec caps a name at 255 characters; never echo a longer text whole.
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${excerpt(value)}" is not an image reference: a repository name has at most 255 characters.`,
+      });
+      return;
+    }
     try {
       const reference = parseReference(value);
       if (reference.tag !== undefined || reference.digest !== undefined) {

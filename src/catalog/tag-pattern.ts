@@ -21,8 +21,25 @@ export class TagPatternError extends Error {
   override name = 'TagPatternError';
 }
 
-/** Compile a tag pattern such as `<version>.<date>.<n>` to an anchored regular expression. */
+/** The longest tag pattern: a tag itself has at most 128 characters. */
+const MAX_PATTERN_LENGTH = 128;
+
+/**
+ * Compile a tag pattern such as `<version>.<date>.<n>` to an anchored regular expression. A pattern
+ * may hold one `<any>` at most: two of them, side by side or apart, let the regular expression try
+ * every way of splitting a tag between them, which grows with the tag's length to the power of
+ * their number, and a registry lists thousands of tags.
+ */
 export function compileTagPattern(pattern: string): RegExp {
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    throw new TagPatternError(
+      `Tag pattern "${pattern.slice(0, 40)}…" has ${pattern.length} characters; a tag has at most ${MAX_PATTERN_LENGTH}, so a pattern needs no more.`,
+    );
+  const anyCount = pattern.split('<any>').length - 1;
+  if (anyCount > 1)
+    throw new TagPatternError(
+      `Tag pattern "${pattern}" has ${anyCount} <any> placeholders; use one at most, and the specific ones (<version> <date> <n> <arch> <sha>) for the rest.`,
+    );
   let source = '';
   let rest = pattern;
   while (rest.length > 0) {
