@@ -14,7 +14,14 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CATALOG_DIR, formatProblems, readCatalog } from '../src/catalog/index.ts';
 import { DEFAULT_SNAPSHOT_DIR } from '../src/snapshot/index.ts';
-import { isSelected, routeOnly, STEP_NAMES, STEPS, type HostProgress } from '../src/sync/index.ts';
+import {
+  isSelected,
+  routeOnly,
+  STEP_NAMES,
+  STEPS,
+  SyncRefusedError,
+  type HostProgress,
+} from '../src/sync/index.ts';
 import { DEFAULT_CACHE_DIR } from '../src/registry/cache.ts';
 import { DEFAULT_ETAG_CACHE_FILE } from '../src/forges/etag-cache.ts';
 import {
@@ -155,23 +162,30 @@ for (const step of STEPS.filter((candidate) =>
   isSelected(candidate, steps, { images: onlyImages, repos: onlyRepos }),
 )) {
   if (!tty) console.log(`step ${step.name}: start`);
-  const result = await step.run({
-    catalog,
-    snapshot: values.snapshot,
-    cacheDir: values.cache,
-    forgeCacheFile: values['forge-cache'],
-    onlyImages,
-    onlyRepos,
-    goodFirstIssueLabels: values.label,
-    maxStaleDays,
-    registry,
-    signal: controller.signal,
-    log,
-    progress: (hosts) => {
-      lastHosts = hosts;
-      draw();
-    },
-  });
+  let result;
+  try {
+    result = await step.run({
+      catalog,
+      snapshot: values.snapshot,
+      cacheDir: values.cache,
+      forgeCacheFile: values['forge-cache'],
+      onlyImages,
+      onlyRepos,
+      goodFirstIssueLabels: values.label,
+      maxStaleDays,
+      registry,
+      signal: controller.signal,
+      log,
+      progress: (hosts) => {
+        lastHosts = hosts;
+        draw();
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof SyncRefusedError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
   draw(true);
   console.log(`step ${step.name}: ${result.ok ? 'ok' : 'PROBLEMS'}: ${result.summary}`);
   for (const problem of result.problems) console.log(`  ${problem}`);

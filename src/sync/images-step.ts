@@ -4,6 +4,7 @@
  * image has usable data.
  */
 import { join } from 'node:path';
+import { refuseOnlyOverInvalid } from './errors.ts';
 import { syncImages, type ImageSyncEvent } from './images.ts';
 import { type Catalog, catalogImages, imageRepositories } from '../catalog/index.ts';
 import {
@@ -12,6 +13,7 @@ import {
   ImagesSnapshotSchema,
   readSnapshotFile,
   SNAPSHOT_FILES,
+  SnapshotFormatError,
   writeSnapshotFile,
 } from '../snapshot/index.ts';
 import type { RegistryConfig } from '../registry/config.ts';
@@ -68,6 +70,8 @@ export async function runImagesStep(
   try {
     previous = await readSnapshotFile(file, ImagesSnapshotSchema);
   } catch (error) {
+    if (options.only && error instanceof SnapshotFormatError)
+      refuseOnlyOverInvalid(file, error.issues[0] ?? 'invalid', 'images');
     options.log(
       `warning: ${(error as Error).message.split('\n')[0]} Starting from an empty snapshot.`,
     );

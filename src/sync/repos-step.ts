@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { auditOwnership } from './audit.ts';
+import { refuseOnlyOverInvalid } from './errors.ts';
 import { type Catalog, DEFAULT_CATALOG_DIR, loadCatalog } from '../catalog/index.ts';
 import { syncRepos, type SyncLogger } from './repos.ts';
 import {
@@ -65,6 +66,8 @@ export async function runReposStep(options: ReposStepOptions = {}): Promise<Repo
     previous = await readSnapshotFile(reposFile, ReposSnapshotSchema);
   } catch (error) {
     if (!(error instanceof SnapshotFormatError)) throw error;
+    if (options.only)
+      refuseOnlyOverInvalid(reposFile, error.issues[0] ?? 'invalid', 'repositories');
     log.warn(`${error.message}\nStarting without the previous repos data.`);
   }
   const cache = await loadEtagCache(options.cacheFile ?? DEFAULT_ETAG_CACHE_FILE, { now });
