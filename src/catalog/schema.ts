@@ -6,7 +6,7 @@
  * live in validate.ts; this file only describes shapes.
  */
 import { z } from 'astro/zod';
-import { parseReference, ReferenceError } from '../registry/reference.ts';
+import { parseReference, InvalidReferenceError } from '../registry/reference.ts';
 
 /** Lowercase, dash-separated identifier, unique within its kind. */
 export const IdSchema = z
@@ -52,7 +52,7 @@ export const RepositoryRefSchema = z
         });
       }
     } catch (error) {
-      if (!(error instanceof ReferenceError)) throw error;
+      if (!(error instanceof InvalidReferenceError)) throw error;
       ctx.addIssue({ code: 'custom', message: error.message });
     }
   })
