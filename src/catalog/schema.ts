@@ -7,7 +7,7 @@
  */
 import { z } from 'astro/zod';
 import { excerpt } from './problems.ts';
-import { formatRepository, parseReference, ReferenceError } from '../registry/reference.ts';
+import { formatRepository, InvalidReferenceError, parseReference } from '../registry/reference.ts';
 
 /** Lowercase, dash-separated identifier, unique within its kind. */
 export const IdSchema = z
@@ -61,7 +61,7 @@ export const RepositoryRefSchema = z
         });
       }
     } catch (error) {
-      if (!(error instanceof ReferenceError)) throw error;
+      if (!(error instanceof InvalidReferenceError)) throw error;
       ctx.addIssue({ code: 'custom', message: error.message });
     }
   })

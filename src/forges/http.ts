@@ -11,6 +11,7 @@ import {
   rateLimitMessage,
 } from './errors.ts';
 import { REPLAYED_HEADERS, type EtagCache } from './etag-cache.ts';
+import { parseNextLink, parseRetryAfter } from '../utils/http-headers.ts';
 
 export interface RateLimitPolicy {
   /** Wait for a rate limit that resets within this many seconds; stop the forge otherwise. Default 60. */
@@ -71,16 +72,6 @@ export interface ForgeHttp {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Read the rel="next" URL of a Link header. */
-export function nextLink(link: string | undefined): string | undefined {
-  if (!link) return undefined;
-  for (const part of link.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
-    if (match && match[2]!.split(/\s+/).includes('next')) return match[1];
-  }
-  return undefined;
-}
-
 function headersOf(response: Response): Record<string, string> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => {
@@ -116,13 +107,8 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
       ((status === 403 || status === 503) &&
         (remaining === '0' || headers['retry-after'] !== undefined));
     if (!limited) return undefined;
-    const retryAfter = headers['retry-after'];
-    if (retryAfter !== undefined) {
-      const seconds = Number(retryAfter);
-      if (Number.isFinite(seconds)) return Math.max(0, seconds);
-      const date = Date.parse(retryAfter);
-      if (!Number.isNaN(date)) return Math.max(0, (date - now().getTime()) / 1000);
-    }
+    const retryAfter = parseRetryAfter(headers['retry-after'], now().getTime());
+    if (retryAfter !== undefined) return retryAfter / 1000;
     const reset = Number(headers['ratelimit-reset'] ?? headers['x-ratelimit-reset']);
     if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset - now().getTime() / 1000);
     return 60;
@@ -302,8 +288,8 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
         const totalHeader = response.headers['x-total'] ?? response.headers['x-total-count'];
         if (totalHeader !== undefined && Number.isFinite(Number(totalHeader)))
           total = Number(totalHeader);
-        const next = nextLink(response.headers['link']);
-        if (next) url = buildUrl(next);
+        const next = parseNextLink(response.headers['link'], url);
+        if (next) url = next.href;
         else if (response.headers['x-next-page']) {
           const nextUrl: URL = new URL(url);
           nextUrl.searchParams.set('page', response.headers['x-next-page']);

@@ -5,6 +5,8 @@
  * @see https://distribution.github.io/distribution/spec/auth/token/
  */
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { optionalNumber, optionalString, readJsonBody, type BodyRead } from './json.ts';
 
 /** A parsed `WWW-Authenticate` challenge. */
 export interface Challenge {
@@ -60,6 +62,16 @@ function candidateKeys(host: string): string[] {
   return keys;
 }
 
+/** An auth file (containers auth.json, docker config.json): credentials by registry key. */
+const AuthFileSchema = z.object({
+  auths: z.record(
+    z.string(),
+    z
+      .object({ auth: optionalString, username: optionalString, password: optionalString })
+      .catch(() => ({})),
+  ),
+});
+
 /**
  * Find Basic credentials for a registry host in the auth files, in order (first file with an entry wins).
  * Missing or unreadable files are skipped; credential helpers are not run.
@@ -70,24 +82,22 @@ export async function findCredentials(
   readText: ReadText = defaultReadText,
 ): Promise<Credentials | undefined> {
   for (const file of files) {
-    let data: unknown;
+    let text: string;
     try {
-      data = JSON.parse(await readText(file));
+      text = await readText(file);
     } catch {
       continue;
     }
-    const auths = (
-      data as { auths?: Record<string, { auth?: string; username?: string; password?: string }> }
-    )?.auths;
-    if (!auths || typeof auths !== 'object') continue;
+    const read = readJsonBody(text, AuthFileSchema);
+    if (!read.ok) continue;
     for (const key of candidateKeys(host)) {
-      const entry = auths[key];
+      const entry = read.data.auths[key];
       if (!entry) continue;
-      if (typeof entry.auth === 'string') {
+      if (entry.auth !== undefined) {
         const credentials = decodeAuth(entry.auth);
         if (credentials) return credentials;
       }
-      if (typeof entry.username === 'string' && typeof entry.password === 'string') {
+      if (entry.username !== undefined && entry.password !== undefined) {
         return { username: entry.username, password: entry.password };
       }
     }
@@ -146,17 +156,23 @@ export class TokenCache {
   }
 }
 
+const TokenReplySchema = z
+  .object({
+    token: optionalString,
+    access_token: optionalString,
+    expires_in: optionalNumber,
+    issued_at: optionalString,
+  })
+  .transform((reply, context) => {
+    const token = reply.token || reply.access_token;
+    if (!token) {
+      context.issues.push({ code: 'custom', message: 'no token', input: reply });
+      return z.NEVER;
+    }
+    return { token, expiresIn: reply.expires_in, issuedAt: reply.issued_at };
+  });
+
 /** Parse a token endpoint reply: `{token}` or `{access_token}`, with `expires_in` and `issued_at`. */
-export function parseTokenReply(
-  body: unknown,
-): { token: string; expiresIn?: number; issuedAt?: string } | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const reply = body as Record<string, unknown>;
-  const token =
-    typeof reply['token'] === 'string' && reply['token'] ? reply['token'] : reply['access_token'];
-  if (typeof token !== 'string' || token === '') return undefined;
-  const result: { token: string; expiresIn?: number; issuedAt?: string } = { token };
-  if (typeof reply['expires_in'] === 'number') result.expiresIn = reply['expires_in'];
-  if (typeof reply['issued_at'] === 'string') result.issuedAt = reply['issued_at'];
-  return result;
+export function parseTokenReply(body: Uint8Array): BodyRead<z.output<typeof TokenReplySchema>> {
+  return readJsonBody(body, TokenReplySchema);
 }

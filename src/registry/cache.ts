@@ -9,6 +9,8 @@
  */
 import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { readJsonBody } from './json.ts';
 import { matchesDigest } from './manifest.ts';
 import { writeFileAtomic } from '../utils/write-file-atomic.ts';
 
@@ -26,6 +28,12 @@ export interface ContentStore {
   readState(name: string): Promise<unknown>;
   writeState(name: string, value: unknown): Promise<void>;
 }
+
+/** A pack's index: digest → [offset, length] in the pack. */
+const PackIndexSchema = z.record(
+  z.string(),
+  z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+);
 
 /** Where a digest's bytes are: pack file, offset, length. */
 type Location = [pack: string, offset: number, length: number];
@@ -51,17 +59,13 @@ export function createDiskStore(dir: string): ContentStore {
         () => [] as string[],
       );
       for (const name of names) {
-        try {
-          const entries = JSON.parse(await readFile(join(packs, name), 'utf8')) as Record<
-            string,
-            [number, number]
-          >;
-          const pack = name.replace(/\.json$/, '.pack');
-          for (const [digest, [offset, length]] of Object.entries(entries))
-            map.set(digest, [pack, offset, length]);
-        } catch {
-          // An unreadable index only costs refetching what it listed.
-        }
+        // An unreadable index only costs refetching what it listed.
+        const text = await readFile(join(packs, name), 'utf8').catch(() => '');
+        const read = readJsonBody(text, PackIndexSchema);
+        if (!read.ok) continue;
+        const pack = name.replace(/\.json$/, '.pack');
+        for (const [digest, [offset, length]] of Object.entries(read.data))
+          map.set(digest, [pack, offset, length]);
       }
       return map;
     })();

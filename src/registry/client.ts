@@ -2,9 +2,11 @@
  * The registry client: tag lists, manifest HEADs, manifests and configs by digest (verified and
  * cached forever), image resolution across an index, and signature facts (cosign tags, referrers).
  */
+import { z } from 'zod';
 import { AdaptiveLimit } from './limit.ts';
 import { endpointFor, isOverridden } from './config.ts';
 import type { ContentStore } from './cache.ts';
+import { readJsonBody } from './json.ts';
 import {
   MANIFEST_ACCEPT,
   MEDIA_TYPES,
@@ -15,17 +17,21 @@ import {
   parseManifest,
   type Descriptor,
   type ImageManifest,
+  type IndexManifest,
   type Manifest,
+  type Platform,
 } from './manifest.ts';
 import { formatRepository, isValidDigest, type Reference } from './reference.ts';
-import { parseNextLink, splitTags, type TagSplit } from './tags.ts';
+import { splitTags, type TagSplit } from './tags.ts';
 import {
   describeFailure,
   RegistryError,
   type RegistryResponse,
+  type RegistryTarget,
   type Transport,
 } from './transport.ts';
 import { listQuayTags, QUAY_HOST } from './quay.ts';
+import { parseNextLink } from '../utils/http-headers.ts';
 
 /** A repository on a registry (the public host, as the catalog names it). */
 export type Repository = Pick<Reference, 'host' | 'repository'>;
@@ -34,7 +40,7 @@ export type Repository = Pick<Reference, 'host' | 'repository'>;
 export interface ResolvedPlatform {
   os: string;
   architecture: string;
-  variant?: string;
+  variant?: string | undefined;
   digest: string;
   created: string | null;
   labels: Record<string, string>;
@@ -64,10 +70,10 @@ export interface ClientOptions {
   store: ContentStore;
   endpoints: Map<string, URL>;
   /** Use quay.io's REST tag API where it saves requests (default true; only for the real quay.io). */
-  quayRest?: boolean;
+  quayRest?: boolean | undefined;
   /** Largest number of tag pages to follow (default 50). */
-  maxTagPages?: number;
-  onWarning?: (message: string) => void;
+  maxTagPages?: number | undefined;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** The registry client. */
@@ -93,14 +99,72 @@ export interface RegistryClient {
 const SIGNATURE_ARTIFACT = /signature|sigstore|cosign/i;
 const MANIFEST_MAX = 8 << 20;
 const DIGEST_ATTEMPTS = 3;
+/** The annotation podman and buildah put on the zstd variant of an image in an index. */
+const ZSTD_ANNOTATION = 'io.github.containers.compression.zstd';
+
+/** A tag list page (`{"name":…,"tags":[…]}`); `"tags": null` or a missing list reads as no tags. */
+const TagListSchema = z
+  .object({ tags: z.array(z.unknown()).catch(() => []) })
+  .catch(() => ({ tags: [] }));
+
+/** Cache state: the origins without a referrers API, with when that was found (ms since 1970). */
+const ReferrersStateSchema = z.record(z.string(), z.number()).catch(() => ({}));
 
 /** Tell whether a descriptor in an index is an attestation rather than a platform. */
-export function isAttestation(entry: Descriptor): boolean {
+function isAttestation(entry: Descriptor): boolean {
   return (
     entry.platform?.os === 'unknown' ||
     entry.platform?.architecture === 'unknown' ||
     entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest'
   );
+}
+
+/** Tell whether an index entry is the zstd-compressed variant of an image. */
+function isZstdEntry(entry: Descriptor): boolean {
+  return entry.annotations?.[ZSTD_ANNOTATION] === 'true';
+}
+
+/** Tell whether an image manifest has zstd-compressed layers. */
+function hasZstdLayers(manifest: ImageManifest): boolean {
+  return manifest.layers.some((layer) => layer.mediaType.endsWith('+zstd'));
+}
+
+function platformKey(platform: Platform): string {
+  return `${platform.os}/${platform.architecture}/${platform.variant ?? ''}`;
+}
+
+/**
+ * Pick the entries of an index to read: no attestations, each child once, and no zstd variant
+ * (annotated as such) of a platform that also has a gzip or uncompressed image. Podman pushes both
+ * for `--compression-format zstd:chunked`; the gzip one is what every client can pull.
+ */
+function platformEntries(index: IndexManifest): Descriptor[] {
+  const entries = index.manifests.filter((entry) => !isAttestation(entry));
+  const plain = new Set(
+    entries.flatMap((entry) =>
+      entry.platform && !isZstdEntry(entry) ? [platformKey(entry.platform)] : [],
+    ),
+  );
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
+    if (seen.has(entry.digest)) return false;
+    seen.add(entry.digest);
+    return !(entry.platform && isZstdEntry(entry) && plain.has(platformKey(entry.platform)));
+  });
+}
+
+/**
+ * Keep one image per platform, in index order: the first that is not zstd-compressed, else the
+ * first. Catches the duplicates the index's annotations and platforms did not tell apart.
+ */
+function onePerPlatform<T extends { platform: ResolvedPlatform; zstd: boolean }>(images: T[]): T[] {
+  const chosen = new Map<string, T>();
+  for (const image of images) {
+    const current = chosen.get(platformKey(image.platform));
+    if (current === undefined || (current.zstd && !image.zstd))
+      chosen.set(platformKey(image.platform), image);
+  }
+  return images.filter((image) => chosen.get(platformKey(image.platform)) === image);
 }
 
 /** Create a registry client over a transport and a content store. */
@@ -118,6 +182,9 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
   }
   function name(repo: Repository): string {
     return formatRepository(repo);
+  }
+  function target(repo: Repository, reference?: string): RegistryTarget {
+    return { repository: name(repo), reference };
   }
 
   async function listTagsV2(repo: Repository): Promise<TagList> {
@@ -145,27 +212,25 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
         accept: 'application/json',
         scope: scope(repo),
         what: `list tags of ${name(repo)}`,
+        target: target(repo),
       });
-      if (response.status !== 200) throw describeFailure(`list tags of ${name(repo)}`, response);
-      let body: { tags?: unknown };
-      try {
-        body = JSON.parse(new TextDecoder().decode(response.body)) as { tags?: unknown };
-      } catch {
-        throw new RegistryError(`Could not list tags of ${name(repo)}: the answer is not JSON.`);
+      if (response.status !== 200)
+        throw describeFailure(`list tags of ${name(repo)}`, response, target(repo));
+      const read = readJsonBody(response.body, TagListSchema);
+      if (!read.ok) {
+        throw new RegistryError(`Could not list tags of ${name(repo)}: the answer is not JSON.`, {
+          status: response.status,
+          target: target(repo),
+          cause: read.cause,
+        });
       }
-      if (Array.isArray(body?.tags)) raw.push(...body.tags);
-      const link = parseNextLink(response.headers.get('link'));
-      next = undefined;
-      if (link) {
-        const candidate = new URL(link, response.url);
-        const base = new URL(response.url);
-        if (candidate.origin !== base.origin) {
-          warn(
-            `The tag list of ${name(repo)} links to another host (${candidate.origin}); not following it.`,
-          );
-        } else {
-          next = candidate;
-        }
+      raw.push(...read.data.tags);
+      next = parseNextLink(response.headers.get('link'), response.url);
+      if (next && next.origin !== new URL(response.url).origin) {
+        warn(
+          `The tag list of ${name(repo)} links to another host (${next.origin}); not following it.`,
+        );
+        next = undefined;
       }
     }
     return splitTags(raw);
@@ -207,9 +272,11 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
       accept: MANIFEST_ACCEPT,
       scope: scope(repo),
       what: `look up ${name(repo)}:${tag}`,
+      target: target(repo, tag),
     });
     if (response.status === 404) return undefined;
-    if (response.status !== 200) throw describeFailure(`look up ${name(repo)}:${tag}`, response);
+    if (response.status !== 200)
+      throw describeFailure(`look up ${name(repo)}:${tag}`, response, target(repo, tag));
     const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
     const digest = response.headers.get('docker-content-digest');
     if (digest && isValidDigest(digest)) return { digest, mediaType };
@@ -217,67 +284,74 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     return getTagManifest(repo, tag);
   }
 
-  async function getManifest(repo: Repository, digest: string) {
-    const where = `${name(repo)}@${digest}`;
-    let bytes = await store.get(digest);
-    let contentType: string | null = null;
-    if (!bytes) {
-      for (let attempt = 1; ; attempt++) {
-        const response = await transport.request({
-          method: 'GET',
-          url: url(repo, `manifests/${digest}`),
-          accept: MANIFEST_ACCEPT,
-          scope: scope(repo),
-          maxBytes: MANIFEST_MAX,
-          what: `get the manifest ${where}`,
-        });
-        if (response.status !== 200) throw describeFailure(`get the manifest ${where}`, response);
-        const header = response.headers.get('docker-content-digest');
-        const headerOk =
-          !header ||
-          header === digest ||
-          (isValidDigest(header) && matchesDigest(response.body, header));
-        if (matchesDigest(response.body, digest) && headerOk) {
-          bytes = response.body;
-          contentType = response.headers.get('content-type');
-          await store.put(digest, bytes);
-          break;
-        }
-        const got = digestOf(response.body);
-        if (attempt >= DIGEST_ATTEMPTS) {
-          throw new RegistryError(
-            `The manifest ${where} did not match its digest in ${DIGEST_ATTEMPTS} tries (received ${got}); not stored. The registry or a proxy is corrupting it.`,
-          );
-        }
-        warn(`The manifest ${where} did not match its digest (received ${got}); trying again.`);
-      }
+  /** Content by digest being fetched: callers asking for the same content share one request. */
+  const fetching = new Map<string, Promise<Uint8Array>>();
+  function fetchOnce(key: string, fetchBytes: () => Promise<Uint8Array>): Promise<Uint8Array> {
+    let pending = fetching.get(key);
+    if (!pending) {
+      pending = fetchBytes().finally(() => fetching.delete(key));
+      fetching.set(key, pending);
     }
-    return { bytes, manifest: parseManifest(bytes, contentType, `The manifest ${where}`) };
+    return pending;
   }
 
-  async function getConfig(repo: Repository, digest: string): Promise<Uint8Array> {
-    const where = `${name(repo)} blob ${digest}`;
+  async function getManifest(repo: Repository, digest: string) {
+    const bytes = await fetchOnce(`manifest ${name(repo)}@${digest}`, () =>
+      fetchVerified(repo, digest, 'manifest'),
+    );
+    // From the bytes alone, never the Content-Type: the cache has no header to give on later runs.
+    return { bytes, manifest: parseManifest(bytes, null, `The manifest ${name(repo)}@${digest}`) };
+  }
+
+  function getConfig(repo: Repository, digest: string): Promise<Uint8Array> {
+    return fetchOnce(`config ${name(repo)}@${digest}`, () => fetchVerified(repo, digest, 'config'));
+  }
+
+  /**
+   * Get a manifest or config blob by digest, from the cache or else the registry, keeping only
+   * bytes that hash to the digest (and to the Docker-Content-Digest of a manifest); ask again when
+   * they do not, up to DIGEST_ATTEMPTS times.
+   */
+  async function fetchVerified(
+    repo: Repository,
+    digest: string,
+    kind: 'manifest' | 'config',
+  ): Promise<Uint8Array> {
     const cached = await store.get(digest);
     if (cached) return cached;
+    const manifest = kind === 'manifest';
+    const subject = manifest
+      ? `manifest ${name(repo)}@${digest}`
+      : `config ${name(repo)} blob ${digest}`;
     for (let attempt = 1; ; attempt++) {
       const response = await transport.request({
         method: 'GET',
-        url: url(repo, `blobs/${digest}`),
-        accept: '*/*',
+        url: url(repo, `${manifest ? 'manifests' : 'blobs'}/${digest}`),
+        accept: manifest ? MANIFEST_ACCEPT : '*/*',
         scope: scope(repo),
-        what: `get the config ${where}`,
+        maxBytes: manifest ? MANIFEST_MAX : undefined,
+        what: `get the ${subject}`,
+        target: target(repo, digest),
       });
-      if (response.status !== 200) throw describeFailure(`get the config ${where}`, response);
-      if (matchesDigest(response.body, digest)) {
+      if (response.status !== 200)
+        throw describeFailure(`get the ${subject}`, response, target(repo, digest));
+      const header = manifest ? response.headers.get('docker-content-digest') : null;
+      const headerOk =
+        !header ||
+        header === digest ||
+        (isValidDigest(header) && matchesDigest(response.body, header));
+      if (matchesDigest(response.body, digest) && headerOk) {
         await store.put(digest, response.body);
         return response.body;
       }
+      const got = digestOf(response.body);
       if (attempt >= DIGEST_ATTEMPTS) {
         throw new RegistryError(
-          `The config ${where} did not match its digest in ${DIGEST_ATTEMPTS} tries; not stored.`,
+          `The ${subject} did not match its digest in ${DIGEST_ATTEMPTS} tries (received ${got}); not stored. The registry or a proxy is corrupting it.`,
+          { target: target(repo, digest) },
         );
       }
-      warn(`The config ${where} did not match its digest; trying again.`);
+      warn(`The ${subject} did not match its digest (received ${got}); trying again.`);
     }
   }
 
@@ -285,7 +359,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     repo: Repository,
     digest: string,
     manifest: ImageManifest,
-    hint?: Descriptor['platform'],
+    hint?: Platform,
   ): Promise<ResolvedPlatform> {
     const config = parseConfig(
       await getConfig(repo, manifest.config.digest),
@@ -323,18 +397,19 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
         platforms: [await resolvePlatform(repo, digest, manifest)],
       };
     }
-    const entries = manifest.manifests.filter((entry) => !isAttestation(entry));
-    const platforms = await Promise.all(
-      entries.map(async (entry) => {
+    const resolved = await Promise.all(
+      platformEntries(manifest).map(async (entry) => {
         const child = await getManifest(repo, entry.digest);
         if (child.manifest.kind !== 'image') {
           throw new ManifestError(
             `${name(repo)}@${entry.digest}, listed in the index ${digest}, is not an image manifest.`,
           );
         }
-        return resolvePlatform(repo, entry.digest, child.manifest, entry.platform);
+        const platform = await resolvePlatform(repo, entry.digest, child.manifest, entry.platform);
+        return { platform, zstd: isZstdEntry(entry) || hasZstdLayers(child.manifest) };
       }),
     );
+    const platforms = onePerPlatform(resolved).map((image) => image.platform);
     platforms.sort(comparePlatforms);
     return { digest, mediaType: manifest.mediaType, annotations: manifest.annotations, platforms };
   }
@@ -342,10 +417,9 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
   let referrersState: Promise<void> | undefined;
   function loadReferrersState(): Promise<void> {
     referrersState ??= (async () => {
-      const state = (await store.readState('referrers-unsupported')) as
-        Record<string, number> | undefined;
+      const state = ReferrersStateSchema.parse(await store.readState('referrers-unsupported'));
       const week = 7 * 24 * 3600 * 1000;
-      for (const [origin, when] of Object.entries(state ?? {}))
+      for (const [origin, when] of Object.entries(state))
         if (Date.now() - when < week) referrersUnsupported.add(origin);
     })();
     return referrersState;
@@ -353,9 +427,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
   async function markUnsupported(origin: string): Promise<void> {
     if (referrersUnsupported.has(origin)) return;
     referrersUnsupported.add(origin);
-    const state =
-      ((await store.readState('referrers-unsupported')) as Record<string, number> | undefined) ??
-      {};
+    const state = ReferrersStateSchema.parse(await store.readState('referrers-unsupported'));
     state[origin] = Date.now();
     try {
       await store.writeState('referrers-unsupported', state);
@@ -388,6 +460,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
             accept: MEDIA_TYPES.ociIndex,
             scope: scope(repo),
             what: `list referrers of ${name(repo)}@${digest}`,
+            target: target(repo, digest),
             probe: true,
           });
         } catch {
@@ -434,10 +507,15 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
         scope: scope(repo),
         maxBytes: MANIFEST_MAX,
         what: `get the manifest of ${name(repo)}:${tag}`,
+        target: target(repo, tag),
       });
       if (response.status === 404) return undefined;
       if (response.status !== 200)
-        throw describeFailure(`get the manifest of ${name(repo)}:${tag}`, response);
+        throw describeFailure(
+          `get the manifest of ${name(repo)}:${tag}`,
+          response,
+          target(repo, tag),
+        );
       const header = response.headers.get('docker-content-digest');
       const computed =
         header && header.startsWith('sha512:')
@@ -451,6 +529,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
       if (attempt >= DIGEST_ATTEMPTS) {
         throw new RegistryError(
           `The manifest of ${name(repo)}:${tag} did not match its Docker-Content-Digest ${header} in ${DIGEST_ATTEMPTS} tries (received ${computed}); not stored.`,
+          { target: target(repo, tag) },
         );
       }
       warn(
@@ -472,7 +551,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
 }
 
 /** Order platforms by os, architecture, variant. */
-export function comparePlatforms(
+function comparePlatforms(
   a: { os: string; architecture: string; variant?: string },
   b: typeof a,
 ): number {

@@ -25,7 +25,7 @@ export interface RegistryConfig {
 }
 
 /** The User-Agent of the sync. */
-export const USER_AGENT = 'image-mode-hub-sync/0.1 (Fedora Image Mode Hub)';
+const USER_AGENT = 'image-mode-hub-sync/0.1 (Fedora Image Mode Hub)';
 
 /** An invalid setting in the environment. */
 export class RegistryConfigError extends Error {

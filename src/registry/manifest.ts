@@ -4,6 +4,8 @@
  * @see https://github.com/opencontainers/image-spec/blob/main/manifest.md
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { optionalString, readJsonBody, stringList, stringRecord } from './json.ts';
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -33,15 +35,46 @@ export function matchesDigest(bytes: Uint8Array, digest: string): boolean {
   return digestOf(bytes, algorithm) === digest;
 }
 
-/** A content descriptor. */
-export interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  platform?: { os: string; architecture: string; variant?: string };
-  annotations?: Record<string, string>;
-  artifactType?: string;
+/** The platform an index entry declares. */
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string | undefined;
 }
+
+const PlatformSchema = z.object({
+  os: z.string(),
+  architecture: z.string(),
+  variant: optionalString.transform((variant) => variant || undefined),
+}) satisfies z.ZodType<Platform>;
+
+const DescriptorSchema = z.object({
+  mediaType: z.string().catch(''),
+  digest: z.string(),
+  size: z.number().catch(0),
+  platform: PlatformSchema.optional().catch(undefined),
+  annotations: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .catch(undefined)
+    .pipe(stringRecord.optional()),
+  artifactType: optionalString,
+});
+
+/** A content descriptor. */
+export type Descriptor = z.output<typeof DescriptorSchema>;
+
+/** The fields of a manifest, index or Docker schema 1 manifest that tell them apart. */
+const ManifestSchema = z.object({
+  schemaVersion: z.unknown().optional(),
+  mediaType: z.string().catch(''),
+  manifests: z.array(z.unknown()).optional().catch(undefined),
+  config: z.unknown().optional(),
+  layers: z.array(z.unknown()).optional().catch(undefined),
+  annotations: stringRecord,
+  artifactType: optionalString,
+  subject: z.unknown().optional(),
+});
 
 /** An image index or Docker manifest list. */
 export interface IndexManifest {
@@ -58,8 +91,8 @@ export interface ImageManifest {
   config: Descriptor;
   layers: Descriptor[];
   annotations: Record<string, string>;
-  artifactType?: string;
-  subject?: Descriptor;
+  artifactType?: string | undefined;
+  subject?: Descriptor | undefined;
 }
 
 /** A Docker schema 1 manifest: recognised, not read further. */
@@ -70,91 +103,67 @@ export interface LegacyManifest {
 
 export type Manifest = IndexManifest | ImageManifest | LegacyManifest;
 
-/** A body that is not a manifest we can read. */
+/** A body that is not a manifest or config we can read. */
 export class ManifestError extends Error {
   override name = 'ManifestError';
 }
 
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
-  }
-  return out;
+/** Read a JSON document through a schema; the error says where it came from and what is wrong. */
+function readDocument<T>(bytes: Uint8Array, schema: z.ZodType<T>, where: string): T {
+  const read = readJsonBody(bytes, schema);
+  if (read.ok) return read.data;
+  throw new ManifestError(
+    read.reason === 'not JSON' ? `${where} is not JSON.` : `${where} is not a JSON object.`,
+    { cause: read.cause },
+  );
 }
 
 function descriptor(value: unknown, where: string): Descriptor {
-  const d = value as Record<string, unknown> | null;
-  if (!d || typeof d !== 'object' || typeof d['digest'] !== 'string') {
-    throw new ManifestError(`${where} is not a descriptor (no digest).`);
-  }
-  const out: Descriptor = {
-    mediaType: typeof d['mediaType'] === 'string' ? d['mediaType'] : '',
-    digest: d['digest'],
-    size: typeof d['size'] === 'number' ? d['size'] : 0,
-  };
-  const p = d['platform'] as Record<string, unknown> | undefined;
-  if (
-    p &&
-    typeof p === 'object' &&
-    typeof p['os'] === 'string' &&
-    typeof p['architecture'] === 'string'
-  ) {
-    out.platform = { os: p['os'], architecture: p['architecture'] };
-    if (typeof p['variant'] === 'string' && p['variant']) out.platform.variant = p['variant'];
-  }
-  if (d['annotations']) out.annotations = stringRecord(d['annotations']);
-  if (typeof d['artifactType'] === 'string') out.artifactType = d['artifactType'];
-  return out;
+  const parsed = DescriptorSchema.safeParse(value);
+  if (!parsed.success)
+    throw new ManifestError(`${where} is not a descriptor (no digest).`, { cause: parsed.error });
+  return parsed.data;
 }
 
-/** Parse manifest bytes, using Content-Type first and the body's shape after that. */
+/**
+ * Parse manifest bytes. The media type is the body's `mediaType`, else `contentType`, else the
+ * body's shape. Pass `contentType` null for a manifest kept by digest: the cache has no header, and
+ * its media type must read the same from the cache as from the network.
+ */
 export function parseManifest(
   bytes: Uint8Array,
   contentType: string | null,
   where: string,
 ): Manifest {
-  let data: Record<string, unknown>;
-  try {
-    data = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-  } catch {
-    throw new ManifestError(`${where} is not JSON.`);
-  }
-  if (!data || typeof data !== 'object') throw new ManifestError(`${where} is not a JSON object.`);
+  const data = readDocument(bytes, ManifestSchema, where);
   const headerType = (contentType ?? '').split(';')[0]!.trim();
-  const bodyType = typeof data['mediaType'] === 'string' ? data['mediaType'] : '';
-  let mediaType = bodyType || headerType;
-  if (!mediaType || mediaType === 'application/json' || mediaType === 'application/octet-stream')
-    mediaType = '';
+  let mediaType = data.mediaType || headerType;
+  if (mediaType === 'application/json' || mediaType === 'application/octet-stream') mediaType = '';
   if (
-    data['schemaVersion'] === 1 ||
+    data.schemaVersion === 1 ||
     mediaType === MEDIA_TYPES.dockerSchema1 ||
     mediaType === MEDIA_TYPES.dockerSchema1Signed
   ) {
     return { kind: 'legacy', mediaType: mediaType || MEDIA_TYPES.dockerSchema1 };
   }
-  const annotations = stringRecord(data['annotations']);
-  if (Array.isArray(data['manifests'])) {
+  if (data.manifests) {
     return {
       kind: 'index',
       mediaType: mediaType || MEDIA_TYPES.ociIndex,
-      manifests: data['manifests'].map((m, i) => descriptor(m, `${where} manifests[${i}]`)),
-      annotations,
+      manifests: data.manifests.map((m, i) => descriptor(m, `${where} manifests[${i}]`)),
+      annotations: data.annotations,
     };
   }
-  if (Array.isArray(data['layers']) || data['config']) {
-    const manifest: ImageManifest = {
+  if (data.layers || data.config) {
+    return {
       kind: 'image',
       mediaType: mediaType || MEDIA_TYPES.ociManifest,
-      config: descriptor(data['config'], `${where} config`),
-      layers: (Array.isArray(data['layers']) ? data['layers'] : []).map((l, i) =>
-        descriptor(l, `${where} layers[${i}]`),
-      ),
-      annotations,
+      config: descriptor(data.config, `${where} config`),
+      layers: (data.layers ?? []).map((l, i) => descriptor(l, `${where} layers[${i}]`)),
+      annotations: data.annotations,
+      artifactType: data.artifactType,
+      subject: data.subject ? descriptor(data.subject, `${where} subject`) : undefined,
     };
-    if (typeof data['artifactType'] === 'string') manifest.artifactType = data['artifactType'];
-    if (data['subject']) manifest.subject = descriptor(data['subject'], `${where} subject`);
-    return manifest;
   }
   throw new ManifestError(
     `${where} has media type "${mediaType || '(none)'}", which is neither an index nor an image manifest.`,
@@ -165,7 +174,7 @@ export function parseManifest(
 export interface ImageConfig {
   os: string;
   architecture: string;
-  variant?: string;
+  variant?: string | undefined;
   created: string | null;
   labels: Record<string, string>;
   diffIds: string[];
@@ -181,28 +190,26 @@ export function normaliseCreated(value: unknown): string | null {
   return new Date(time).toISOString();
 }
 
+const ConfigSchema = z.object({
+  os: z.string().catch('unknown'),
+  architecture: z.string().catch('unknown'),
+  variant: optionalString,
+  created: z.unknown().optional(),
+  config: z.object({ Labels: stringRecord }).catch(() => ({ Labels: {} })),
+  rootfs: z.object({ diff_ids: stringList }).catch(() => ({ diff_ids: [] })),
+});
+
 /** Parse an image config blob (OCI or Docker). */
 export function parseConfig(bytes: Uint8Array, where: string): ImageConfig {
-  let data: Record<string, unknown>;
-  try {
-    data = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-  } catch {
-    throw new ManifestError(`${where} is not JSON.`);
-  }
-  const config = (data['config'] ?? {}) as Record<string, unknown>;
-  const rootfs = (data['rootfs'] ?? {}) as Record<string, unknown>;
-  const labels = stringRecord(config?.['Labels']);
-  const sortedLabels: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort()) sortedLabels[key] = labels[key]!;
-  const out: ImageConfig = {
-    os: typeof data['os'] === 'string' ? data['os'] : 'unknown',
-    architecture: typeof data['architecture'] === 'string' ? data['architecture'] : 'unknown',
-    created: normaliseCreated(data['created']),
-    labels: sortedLabels,
-    diffIds: Array.isArray(rootfs['diff_ids'])
-      ? rootfs['diff_ids'].filter((d): d is string => typeof d === 'string')
-      : [],
+  const data = readDocument(bytes, ConfigSchema, where);
+  const labels: Record<string, string> = {};
+  for (const key of Object.keys(data.config.Labels).sort()) labels[key] = data.config.Labels[key]!;
+  return {
+    os: data.os,
+    architecture: data.architecture,
+    variant: data.variant || undefined,
+    created: normaliseCreated(data.created),
+    labels,
+    diffIds: data.rootfs.diff_ids,
   };
-  if (typeof data['variant'] === 'string' && data['variant']) out.variant = data['variant'];
-  return out;
 }

@@ -28,8 +28,8 @@ export interface Reference {
 }
 
 /** An error in the text of a reference; `message` says what to write instead. */
-export class ReferenceError extends Error {
-  override name = 'ReferenceError';
+export class InvalidReferenceError extends Error {
+  override name = 'InvalidReferenceError';
   readonly input: string;
   constructor(message: string, input: string) {
     super(message);
@@ -48,9 +48,9 @@ function looksLikeHost(component: string): boolean {
  */
 export function parseReference(input: string): Reference {
   const text = input.trim();
-  if (text === '') throw new ReferenceError('An image reference cannot be empty.', input);
+  if (text === '') throw new InvalidReferenceError('An image reference cannot be empty.', input);
   if (/^[a-z]+:\/\//i.test(text)) {
-    throw new ReferenceError(
+    throw new InvalidReferenceError(
       `"${input}" is a URL; write the reference without a scheme, e.g. "quay.io/fedora/fedora-bootc".`,
       input,
     );
@@ -63,7 +63,7 @@ export function parseReference(input: string): Reference {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
     if (!DIGEST.test(digest)) {
-      throw new ReferenceError(
+      throw new InvalidReferenceError(
         `"${input}" has an invalid digest "${digest}"; a digest is "sha256:" followed by 64 lowercase hex digits.`,
         input,
       );
@@ -77,7 +77,7 @@ export function parseReference(input: string): Reference {
     tag = rest.slice(lastColon + 1);
     rest = rest.slice(0, lastColon);
     if (!TAG.test(tag)) {
-      throw new ReferenceError(
+      throw new InvalidReferenceError(
         `"${input}" has an invalid tag "${tag}"; a tag is up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".`,
         input,
       );
@@ -94,7 +94,7 @@ export function parseReference(input: string): Reference {
 
   for (const component of components) {
     if (!REPOSITORY_COMPONENT.test(component)) {
-      throw new ReferenceError(
+      throw new InvalidReferenceError(
         `"${input}" has an invalid repository path component "${component}"; use lowercase letters, digits and single separators (".", "_", "__", "-").`,
         input,
       );
@@ -104,14 +104,6 @@ export function parseReference(input: string): Reference {
   if (tag !== undefined) reference.tag = tag;
   if (digest !== undefined) reference.digest = digest;
   return reference;
-}
-
-/** Format a reference back to its canonical text (`host/repository[:tag][@digest]`). */
-export function formatReference(reference: Reference): string {
-  let text = `${reference.host}/${reference.repository}`;
-  if (reference.tag) text += `:${reference.tag}`;
-  if (reference.digest) text += `@${reference.digest}`;
-  return text;
 }
 
 /** Format the repository part of a reference (`host/repository`), the form the catalog lists. */

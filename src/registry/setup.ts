@@ -2,6 +2,7 @@
  * Wiring: a registry client from the environment's settings, with its transport, credentials,
  * content store and event hook.
  */
+import { z } from 'zod';
 import { findCredentials, type ReadText } from './auth.ts';
 import { createDiskStore, createMemoryStore, type ContentStore } from './cache.ts';
 import { createRegistryClient, type RegistryClient } from './client.ts';
@@ -10,17 +11,22 @@ import { createTransport, type TransportEvent } from './transport.ts';
 
 /** Options of {@link createClientFromConfig}. */
 export interface SetupOptions {
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Cache folder; undefined keeps the cache in memory. */
-  cacheDir?: string;
-  store?: ContentStore;
-  onEvent?: (event: TransportEvent) => void;
-  onWarning?: (message: string) => void;
-  readText?: ReadText;
-  sleep?: (ms: number) => Promise<void>;
-  baseDelayMs?: number;
-  quayRest?: boolean;
+  cacheDir?: string | undefined;
+  store?: ContentStore | undefined;
+  onEvent?: ((event: TransportEvent) => void) | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+  readText?: ReadText | undefined;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  baseDelayMs?: number | undefined;
+  quayRest?: boolean | undefined;
 }
+
+/** Cache state: the auth challenge of each origin, or null for an origin that wanted none. */
+const AuthHintsSchema = z
+  .record(z.string(), z.object({ realm: z.string(), service: z.string() }).nullable())
+  .catch(() => ({}));
 
 /** Create a registry client for a sync from its settings. */
 export function createClientFromConfig(
@@ -33,9 +39,9 @@ export function createClientFromConfig(
   const hostsByOrigin = new Map<string, string>();
   for (const [host, url] of config.endpoints) hostsByOrigin.set(url.origin, host);
   const transport = createTransport({
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-    ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
+    fetch: options.fetch,
+    sleep: options.sleep,
+    baseDelayMs: options.baseDelayMs,
     concurrency: config.concurrency,
     maxConcurrency: config.maxConcurrency,
     timeoutMs: config.timeoutMs,
@@ -49,16 +55,11 @@ export function createClientFromConfig(
         options.readText,
       );
     },
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    onEvent: options.onEvent,
     authHints: {
-      load: async () =>
-        ((await store.readState('auth-challenges')) as Record<
-          string,
-          { realm: string; service: string } | null
-        >) ?? {},
+      load: async () => AuthHintsSchema.parse(await store.readState('auth-challenges')),
       save: async (origin, hint) => {
-        const state =
-          ((await store.readState('auth-challenges')) as Record<string, unknown> | undefined) ?? {};
+        const state = AuthHintsSchema.parse(await store.readState('auth-challenges'));
         if (JSON.stringify(state[origin]) === JSON.stringify(hint)) return;
         state[origin] = hint;
         await store.writeState('auth-challenges', state);
@@ -69,7 +70,7 @@ export function createClientFromConfig(
     transport,
     store,
     endpoints: config.endpoints,
-    ...(options.quayRest !== undefined ? { quayRest: options.quayRest } : {}),
-    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    quayRest: options.quayRest,
+    onWarning: options.onWarning,
   });
 }

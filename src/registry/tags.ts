@@ -1,22 +1,10 @@
 /**
- * Tag lists: `Link` pagination, validation, version order, and the split between tags people pull
- * and cosign signature/attestation tags (`sha256-<hex>.sig|.att|.sbom`, and the referrers fallback
- * tag `sha256-<hex>`).
+ * Tag lists: validation, version order, and the split between tags people pull and cosign
+ * signature/attestation tags (`sha256-<hex>.sig|.att|.sbom`, and the referrers fallback tag
+ * `sha256-<hex>`).
  * @see https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags
  */
 import { isValidTag } from './reference.ts';
-
-/** Find the `rel="next"` URL of a `Link` header, leniently (several links, unquoted rel). */
-export function parseNextLink(header: string | null): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(/,(?=\s*<)/)) {
-    const match = /<([^>]*)>(.*)$/s.exec(part.trim());
-    if (!match) continue;
-    const params = match[2]!;
-    if (/;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?/i.test(params)) return match[1]!;
-  }
-  return undefined;
-}
 
 /** Tag and signature facts of a repository. */
 export interface TagSplit {

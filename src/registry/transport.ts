@@ -4,6 +4,7 @@
  * retry on other 4xx, a timeout per request, the Bearer/Basic auth flow, and redirects followed by
  * hand so that `Authorization` never leaves the host it was meant for.
  */
+import { z } from 'zod';
 import {
   basicAuthorization,
   parseChallenge,
@@ -12,24 +13,28 @@ import {
   type Credentials,
 } from './auth.ts';
 import { AdaptiveLimit } from './limit.ts';
+import { optionalString, readJsonBody } from './json.ts';
+import { parseRetryAfter } from '../utils/http-headers.ts';
 
 /** What a caller asks the transport for. */
 export interface RegistryRequest {
   method: 'GET' | 'HEAD';
   url: URL;
   /** Accept header. */
-  accept?: string;
+  accept?: string | undefined;
   /** Token scope, e.g. "repository:fedora/fedora-bootc:pull". */
-  scope?: string;
+  scope?: string | undefined;
   /** Largest body accepted, in bytes (default 16 MiB). */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** What the request is for, used in error messages ("list tags of quay.io/fedora/fedora-bootc"). */
   what: string;
+  /** The image the request concerns, carried by its errors. */
+  target?: RegistryTarget | undefined;
   /**
    * A probe (e.g. the referrers API): one try, no retries, and a redirect to another host is
    * returned as is instead of followed.
    */
-  probe?: boolean;
+  probe?: boolean | undefined;
 }
 
 /** A response with its body read completely. */
@@ -54,43 +59,69 @@ export type TransportEvent =
   | { type: 'retry'; origin: string; path: string; reason: string; delayMs: number }
   | { type: 'warning'; origin: string; message: string };
 
+/** The image a registry call concerns. */
+export interface RegistryTarget {
+  /** The repository as the catalog names it, `quay.io/fedora/fedora-bootc`. */
+  repository: string;
+  /** The tag or digest asked for, if any (the `<reference>` of the distribution spec). */
+  reference?: string | undefined;
+}
+
+/** What a {@link RegistryError} knows besides its message. */
+export interface RegistryErrorOptions {
+  /** The HTTP status of the answer, if there was one. */
+  status?: number | undefined;
+  /** The registry's error code (`MANIFEST_UNKNOWN`, `TOOMANYREQUESTS`), if it gave one. */
+  code?: string | undefined;
+  /** The image the call concerned, where known. */
+  target?: RegistryTarget | undefined;
+  /** The error this one wraps (a network error, a body that is not JSON). */
+  cause?: unknown;
+}
+
 /** A registry call that failed for good; the message says what, where, and what to do. */
 export class RegistryError extends Error {
   override name = 'RegistryError';
   readonly status: number | undefined;
   readonly code: string | undefined;
-  constructor(message: string, status?: number, code?: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
+  /** The repository the call concerned, where known (`quay.io/fedora/fedora-bootc`). */
+  readonly repository: string | undefined;
+  /** The tag or digest the call concerned, where known. */
+  readonly reference: string | undefined;
+  constructor(message: string, options: RegistryErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options.status;
+    this.code = options.code;
+    this.repository = options.target?.repository;
+    this.reference = options.target?.reference;
   }
 }
 
 /** Options of {@link createTransport}. */
 export interface TransportOptions {
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Concurrent requests per origin to start with (default 4). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * The most concurrent requests per origin (default: `concurrency`, a fixed limit). Above
    * `concurrency`, the limit grows while requests succeed and halves on 429 or 503 (see limit.ts).
    */
-  maxConcurrency?: number;
+  maxConcurrency?: number | undefined;
   /** Timeout per attempt in ms (default 30 s). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Attempts per request, first try included (default 5). */
-  attempts?: number;
+  attempts?: number | undefined;
   /** First backoff delay in ms (default 500), doubled each retry. */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** Longest wait between tries in ms, Retry-After included (default 60 s). */
-  maxDelayMs?: number;
-  userAgent?: string;
+  maxDelayMs?: number | undefined;
+  userAgent?: string | undefined;
   /** Basic credentials for an origin's public host, if any. */
-  credentials?: (origin: string) => Promise<Credentials | undefined>;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  now?: () => number;
-  onEvent?: (event: TransportEvent) => void;
+  credentials?: ((origin: string) => Promise<Credentials | undefined>) | undefined;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  random?: (() => number) | undefined;
+  now?: (() => number) | undefined;
+  onEvent?: ((event: TransportEvent) => void) | undefined;
   /**
    * Auth challenges remembered from earlier runs (origin → realm and service, or null for an origin
    * that wanted none), so that a new run does not spend a 401 per host to learn them again.
@@ -117,35 +148,30 @@ const UNREACHABLE = new Set([
 ]);
 const MAX_REDIRECTS = 5;
 
-/** Parse Retry-After as seconds or an HTTP date; return milliseconds from now, or undefined. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  if (Number.isFinite(date)) return Math.max(0, date - now);
-  return undefined;
-}
+/** A registry error body, `{"errors":[{"code":…,"message":…}]}`; anything else reads as no errors. */
+const ErrorBodySchema = z
+  .object({
+    errors: z
+      .array(z.object({ code: optionalString, message: optionalString }).catch(() => ({})))
+      .catch(() => []),
+  })
+  .catch(() => ({ errors: [] }));
 
-/** Read the first error of a registry error body (`{"errors":[{code,message}]}`), defensively. */
-export function parseErrorBody(body: Uint8Array): { code?: string; message?: string } {
-  try {
-    const data = JSON.parse(new TextDecoder().decode(body)) as {
-      errors?: Array<{ code?: unknown; message?: unknown }>;
-    };
-    const first = data.errors?.[0];
-    if (!first) return {};
-    const result: { code?: string; message?: string } = {};
-    if (typeof first.code === 'string') result.code = first.code;
-    if (typeof first.message === 'string') result.message = first.message;
-    return result;
-  } catch {
-    return {};
-  }
+/** Read the first error of a registry error body; empty when the body has none or is not JSON. */
+function parseErrorBody(body: Uint8Array): {
+  code?: string | undefined;
+  message?: string | undefined;
+} {
+  const read = readJsonBody(body, ErrorBodySchema);
+  return (read.ok && read.data.errors[0]) || {};
 }
 
 /** Describe a non-success response as an error message with a hint. */
-export function describeFailure(what: string, response: RegistryResponse): RegistryError {
+export function describeFailure(
+  what: string,
+  response: RegistryResponse,
+  target?: RegistryTarget,
+): RegistryError {
   const { code, message } = parseErrorBody(response.body);
   const detail = [code, message].filter(Boolean).join(' ');
   const base = `Could not ${what}: ${response.status}${detail ? ` ${detail}` : ''}`;
@@ -158,11 +184,32 @@ export function describeFailure(what: string, response: RegistryResponse): Regis
   } else if (response.status === 404) {
     hint = ' Not found; check the repository and tag names.';
   }
-  return new RegistryError(`${base}.${hint}`, response.status, code);
+  return new RegistryError(`${base}.${hint}`, { status: response.status, code, target });
 }
 
 function pathOf(url: URL): string {
   return url.pathname;
+}
+
+/** What a failed fetch says about why (undici keeps the system error, `ECONNREFUSED`, in `cause`). */
+const NetworkErrorSchema = z
+  .object({
+    name: optionalString,
+    message: optionalString,
+    cause: z.object({ code: optionalString, message: optionalString }).catch(() => ({})),
+  })
+  .catch(() => ({ cause: {} }));
+
+/** One exchange as the transport sends it: a registry request with its headers, or a token request. */
+interface Outgoing {
+  method: string;
+  url: URL;
+  what: string;
+  target: RegistryTarget | undefined;
+  headers: Record<string, string>;
+  maxBytes: number;
+  kind: 'registry' | 'token';
+  probe: boolean;
 }
 
 interface OriginAuth {
@@ -239,14 +286,15 @@ export function createTransport(options: TransportOptions = {}): Transport {
   }
 
   /** One HTTP exchange with a timeout, redirects followed by hand, body read. Throws on network errors. */
-  async function exchange(
-    method: string,
-    url: URL,
-    headers: Record<string, string>,
-    maxBytes: number,
-    kind: 'registry' | 'token',
-    probe: boolean,
-  ): Promise<RegistryResponse> {
+  async function exchange({
+    method,
+    url,
+    target,
+    headers,
+    maxBytes,
+    kind,
+    probe,
+  }: Outgoing): Promise<RegistryResponse> {
     let current = url;
     let sendHeaders = { ...headers };
     for (let hop = 0; ; hop++) {
@@ -269,7 +317,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
       if (response.status >= 300 && response.status < 400 && location && response.status !== 304) {
         await response.body?.cancel();
         if (hop >= MAX_REDIRECTS)
-          throw new RegistryError(`Too many redirects from ${url.origin}${pathOf(url)}.`);
+          throw new RegistryError(`Too many redirects from ${url.origin}${pathOf(url)}.`, {
+            target,
+          });
         const next = new URL(location, current);
         if (probe && next.origin !== current.origin) {
           return {
@@ -280,7 +330,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
           };
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-          throw new RegistryError(`Redirect from ${url.origin}${pathOf(url)} to a non-HTTP URL.`);
+          throw new RegistryError(`Redirect from ${url.origin}${pathOf(url)} to a non-HTTP URL.`, {
+            target,
+          });
         }
         if (next.origin !== current.origin) {
           // Never forward credentials to another host (spec: MUST NOT forward Authorization).
@@ -295,6 +347,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         await response.body?.cancel();
         throw new RegistryError(
           `${url.origin}${pathOf(url)} answered ${declared} bytes, more than the ${maxBytes} allowed.`,
+          { status: response.status, target },
         );
       }
       const body =
@@ -302,6 +355,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       if (body.length > maxBytes) {
         throw new RegistryError(
           `${url.origin}${pathOf(url)} answered ${body.length} bytes, more than the ${maxBytes} allowed.`,
+          { status: response.status, target },
         );
       }
       return { status: response.status, headers: response.headers, body, url: current.href };
@@ -314,6 +368,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     realm: string,
     service: string,
     scope: string,
+    target: RegistryTarget | undefined,
   ): Promise<string> {
     const key = TokenCache.key(realm, service, scope);
     const cached = tokens.get(key);
@@ -330,30 +385,29 @@ export function createTransport(options: TransportOptions = {}): Transport {
       };
       const credentials = await credentialsFor(origin);
       if (credentials) headers['authorization'] = basicAuthorization(credentials);
-      const response = await withRetries(
-        'GET',
+      const response = await withRetries({
+        method: 'GET',
         url,
-        `get a token for ${scope || 'the registry'} from ${url.origin}`,
+        what: `get a token for ${scope || 'the registry'} from ${url.origin}`,
+        target,
         headers,
-        1 << 20,
-        'token',
-      );
+        maxBytes: 1 << 20,
+        kind: 'token',
+        probe: false,
+      });
       if (response.status !== 200) {
         throw new RegistryError(
           `Could not get a token for ${scope || 'the registry'} from ${url.origin}${url.pathname}: ${response.status}. The repository may be private; add credentials to REGISTRY_AUTH_FILE or ~/.config/containers/auth.json.`,
-          response.status,
+          { status: response.status, target },
         );
       }
-      let reply: ReturnType<typeof parseTokenReply>;
-      try {
-        reply = parseTokenReply(JSON.parse(new TextDecoder().decode(response.body)));
-      } catch {
-        reply = undefined;
-      }
-      if (!reply)
+      const read = parseTokenReply(response.body);
+      if (!read.ok)
         throw new RegistryError(
           `The token endpoint ${url.origin}${url.pathname} answered without a token.`,
+          { status: response.status, target, cause: read.cause },
         );
+      const reply = read.data;
       tokens.set(key, reply.token, reply.expiresIn, reply.issuedAt);
       return reply.token;
     })();
@@ -366,15 +420,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
   }
 
   /** Send one request with retries on 408/429/5xx and network errors; return the final response. */
-  async function withRetries(
-    method: string,
-    url: URL,
-    what: string,
-    headers: Record<string, string>,
-    maxBytes: number,
-    kind: 'registry' | 'token',
-    probe = false,
-  ): Promise<RegistryResponse> {
+  async function withRetries(outgoing: Outgoing): Promise<RegistryResponse> {
+    const { url, what, target, probe } = outgoing;
     const tries = probe ? 1 : attempts;
     const slot = limitOf(url.origin);
     let lastProblem: string;
@@ -387,10 +434,11 @@ export function createTransport(options: TransportOptions = {}): Transport {
         slot.release('neutral');
         throw new RegistryError(
           `Could not ${what}: ${url.host} could not be reached earlier in this sync (${down}); not trying again until the next sync.`,
+          { target },
         );
       }
       try {
-        response = await exchange(method, url, headers, maxBytes, kind, probe);
+        response = await exchange(outgoing);
       } catch (error) {
         if (error instanceof RegistryError) throw error;
         networkError = error;
@@ -407,29 +455,27 @@ export function createTransport(options: TransportOptions = {}): Transport {
         );
       }
       let retryAfter: number | undefined;
+      let code: string | undefined;
+      let systemCode: string | undefined;
       if (response) {
         if (!RETRY_STATUS.has(response.status)) return response;
         retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
-        const { code } = parseErrorBody(response.body);
+        code = parseErrorBody(response.body).code;
         lastProblem = `${response.status}${code ? ` ${code}` : ''}${retryAfter !== undefined ? ` (Retry-After ${Math.round(retryAfter / 1000)} s)` : ''}`;
       } else {
-        const cause = networkError as {
-          name?: string;
-          message?: string;
-          cause?: { code?: string; message?: string };
-        };
+        const failure = NetworkErrorSchema.parse(networkError);
+        systemCode = failure.cause.code;
         lastProblem =
-          cause?.name === 'TimeoutError'
+          failure.name === 'TimeoutError'
             ? `no answer within ${timeoutMs / 1000} s`
-            : `network error ${cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(networkError)}`;
+            : `network error ${systemCode ?? failure.cause.message ?? failure.message ?? String(networkError)}`;
       }
       if (attempt >= tries) {
-        const code = (networkError as { cause?: { code?: string } } | undefined)?.cause?.code;
-        if (!probe && code !== undefined && UNREACHABLE.has(code))
+        if (!probe && systemCode !== undefined && UNREACHABLE.has(systemCode))
           unreachable.set(url.origin, lastProblem);
         throw new RegistryError(
           `Could not ${what}: ${lastProblem} after ${tries} ${tries === 1 ? 'try' : 'tries'}.`,
-          response?.status,
+          { status: response?.status, code, target, cause: networkError },
         );
       }
       const backoff = baseDelayMs * 2 ** (attempt - 1);
@@ -479,20 +525,21 @@ export function createTransport(options: TransportOptions = {}): Transport {
         const scope = req.scope ?? '';
         tokenKey = TokenCache.key(state.bearer.realm, state.bearer.service, scope);
         headers['authorization'] =
-          `Bearer ${await fetchToken(origin, state.bearer.realm, state.bearer.service, scope)}`;
+          `Bearer ${await fetchToken(origin, state.bearer.realm, state.bearer.service, scope, req.target)}`;
       } else if (state.basic) {
         const credentials = await credentialsFor(origin);
         if (credentials) headers['authorization'] = basicAuthorization(credentials);
       }
-      const response = await withRetries(
-        req.method,
-        req.url,
-        req.what,
+      const response = await withRetries({
+        method: req.method,
+        url: req.url,
+        what: req.what,
+        target: req.target,
         headers,
         maxBytes,
-        'registry',
-        req.probe ?? false,
-      );
+        kind: 'registry',
+        probe: req.probe ?? false,
+      });
       if (response.status !== 401 || triedAuth) return response;
       const challenge = parseChallenge(response.headers.get('www-authenticate'));
       if (!challenge || challenge.scheme === 'other') return response;

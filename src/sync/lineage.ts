@@ -6,7 +6,7 @@
  * prefix property and fall through to the next method.
  */
 import type { ResolvedImage, ResolvedPlatform } from '../registry/client.ts';
-import { parseReference, formatRepository, ReferenceError } from '../registry/reference.ts';
+import { parseReference, formatRepository, InvalidReferenceError } from '../registry/reference.ts';
 import { compareVersions } from '../registry/tags.ts';
 import type { BasedOn, Build } from '../snapshot/index.ts';
 
@@ -136,7 +136,7 @@ export async function findBase(input: LineageInput): Promise<BasedOn> {
       tagName = parsed.tag;
       ref = tagName ? `${repository}:${tagName}` : repository;
     } catch (error) {
-      if (!(error instanceof ReferenceError)) throw error;
+      if (!(error instanceof InvalidReferenceError)) throw error;
     }
     const digest = annotations[BASE_DIGEST_ANNOTATION];
     const validDigest =

@@ -45,9 +45,3 @@ export function shortDigest(digest: string): string {
   const [algorithm, hex = ''] = digest.split(':');
   return `${algorithm}:${hex.slice(0, 12)}`;
 }
-
-/** Join words as an English list: `a, b and c`. */
-export function formatList(items: string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEtagCache } from '../../../src/forges/etag-cache.ts';
 import { RateLimitError, RepoNotFoundError } from '../../../src/forges/errors.ts';
-import { createForgeHttp, nextLink } from '../../../src/forges/http.ts';
+import { createForgeHttp } from '../../../src/forges/http.ts';
 
 const NOW = new Date('2026-11-28T02:00:00Z');
 
@@ -127,6 +127,27 @@ describe('createForgeHttp', () => {
     );
   });
 
+  it('follows Link rel="next" pages, relative ones against the page that gave them', async () => {
+    const { fetch, calls } = scriptedFetch([
+      json([{ id: 1 }], {
+        headers: { link: '</api/v4/projects/1/members/all?page=2>; rel="next"' },
+      }),
+      json([{ id: 2 }], {
+        headers: {
+          link: '<https://gitlab.example/api/v4/projects/1/members/all?page=1>; rel="first", <https://gitlab.example/api/v4/projects/1/members/all?page=3>; rel="next"',
+        },
+      }),
+      json([{ id: 3 }]),
+    ]);
+    const pages = await client(fetch).getAllPages('/projects/1/members/all');
+    expect(pages.items).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    expect(calls.map((c) => c.url)).toEqual([
+      'https://gitlab.example/api/v4/projects/1/members/all',
+      'https://gitlab.example/api/v4/projects/1/members/all?page=2',
+      'https://gitlab.example/api/v4/projects/1/members/all?page=3',
+    ]);
+  });
+
   it('sends If-None-Match from the cache and reuses the body on 304, without storing the token', async () => {
     const cache = createEtagCache();
     const { fetch, calls } = scriptedFetch([
@@ -143,15 +164,5 @@ describe('createForgeHttp', () => {
     expect(
       JSON.stringify(cache.get('gitlab.com https://gitlab.example/api/v4/projects/1/members/all')),
     ).not.toContain('glpat-secret');
-  });
-});
-
-describe('nextLink', () => {
-  it('finds rel="next" among several relations', () => {
-    expect(nextLink('<https://x/api?page=3>; rel="last", <https://x/api?page=2>; rel="next"')).toBe(
-      'https://x/api?page=2',
-    );
-    expect(nextLink('<https://x/api?page=1>; rel="first"')).toBeUndefined();
-    expect(nextLink(undefined)).toBeUndefined();
   });
 });

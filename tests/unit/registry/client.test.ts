@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../../../src/registry/cache.ts';
+import { createMemoryStore, type ContentStore } from '../../../src/registry/cache.ts';
 import { createRegistryClient } from '../../../src/registry/client.ts';
 import { digestOf } from '../../../src/registry/manifest.ts';
-import { createTransport } from '../../../src/registry/transport.ts';
+import { createTransport, RegistryError } from '../../../src/registry/transport.ts';
 
 type Route = (url: URL, method: string) => Response | undefined;
 
-function clientWith(route: Route, options: { quay?: boolean; endpoints?: Map<string, URL> } = {}) {
+function clientWith(
+  route: Route,
+  options: { quay?: boolean; endpoints?: Map<string, URL>; store?: ContentStore } = {},
+) {
   const calls: string[] = [];
   const fetch = (async (input: string | URL, init?: RequestInit) => {
     const url = new URL(String(input));
@@ -19,7 +22,7 @@ function clientWith(route: Route, options: { quay?: boolean; endpoints?: Map<str
   const warnings: string[] = [];
   const client = createRegistryClient({
     transport: createTransport({ fetch, sleep: async () => {} }),
-    store: createMemoryStore(),
+    store: options.store ?? createMemoryStore(),
     endpoints: options.endpoints ?? new Map(),
     quayRest: options.quay ?? false,
     maxTagPages: 3,
@@ -90,6 +93,17 @@ describe('listTags', () => {
     );
     expect((await fallback.client.listTags(quayRepo)).tags).toEqual(['44']);
     expect(fallback.warnings[0]).toMatch(/quay\.io REST tag API failed/);
+    const notJson = clientWith(
+      (url) =>
+        url.pathname.startsWith('/api/v1/')
+          ? new Response('<html>Quay is in read-only mode</html>')
+          : Response.json({ tags: ['44'] }),
+      { quay: true },
+    );
+    expect((await notJson.client.listTags(quayRepo)).tags).toEqual(['44']);
+    expect(notJson.warnings).toEqual([
+      'quay.io REST tag API failed for quay.io/fedora/fedora-bootc (quay.io REST answered something that is not JSON); using the v2 API.',
+    ]);
   });
 });
 
@@ -217,5 +231,170 @@ describe('referrers API', () => {
     ]);
     await client.listReferrers(repo, subject, false);
     expect(calls.filter((c) => c.includes('/referrers/'))).toHaveLength(2); // supported: asked each time
+  });
+});
+
+/** A registry's content by digest: manifests (with the Content-Type they are served with) and blobs. */
+function contentRoute(content: Map<string, { bytes: Uint8Array; type?: string }>): Route {
+  return (url) => {
+    const digest = /\/v2\/ns\/app\/(?:manifests|blobs)\/(sha256:[a-f0-9]{64})$/.exec(
+      url.pathname,
+    )?.[1];
+    const found = digest ? content.get(digest) : undefined;
+    return found
+      ? new Response(Buffer.from(found.bytes), {
+          headers: found.type ? { 'content-type': found.type } : {},
+        })
+      : undefined;
+  };
+}
+
+/** Add a JSON document to `content` and return its digest. */
+function put(
+  content: Map<string, { bytes: Uint8Array; type?: string }>,
+  document: unknown,
+  type?: string,
+): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(document));
+  const digest = digestOf(bytes);
+  content.set(digest, type ? { bytes, type } : { bytes });
+  return digest;
+}
+
+/** Add an image (config and manifest) to `content` and return the manifest's digest. */
+function putImage(
+  content: Map<string, { bytes: Uint8Array; type?: string }>,
+  architecture: string,
+  layer: { mediaType: string; size: number },
+): string {
+  const config = put(content, {
+    os: 'linux',
+    architecture,
+    rootfs: { type: 'layers', diff_ids: [`sha256:${'1'.repeat(64)}`] },
+  });
+  return put(content, {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 1 },
+    layers: [{ ...layer, digest: `sha256:${'2'.repeat(64)}` }],
+  });
+}
+
+describe('resolveImage', () => {
+  it('gives a manifest the same media type from the network and from the cache', async () => {
+    // "mediaType" is optional in an OCI index; the registry answers with the Content-Type the
+    // pusher declared, which a later run, reading the cache, never sees.
+    const content = new Map<string, { bytes: Uint8Array; type?: string }>();
+    const child = putImage(content, 'amd64', {
+      mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      size: 100,
+    });
+    const index = put(
+      content,
+      {
+        schemaVersion: 2,
+        manifests: [{ digest: child, size: 1, platform: { os: 'linux', architecture: 'amd64' } }],
+      },
+      'application/vnd.docker.distribution.manifest.list.v2+json',
+    );
+    const store = createMemoryStore();
+    const first = clientWith(contentRoute(content), { store });
+    const second = clientWith(contentRoute(content), { store });
+    const fromNetwork = await first.client.resolveImage(repo, index);
+    const fromCache = await second.client.resolveImage(repo, index);
+    expect(second.calls).toEqual([]);
+    expect(fromNetwork.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(fromCache.mediaType).toBe(fromNetwork.mediaType);
+  });
+
+  it('reads a platform listed twice (gzip and zstd) once, from the gzip image, fetching each child once', async () => {
+    const content = new Map<string, { bytes: Uint8Array; type?: string }>();
+    const gzip = { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', size: 100 };
+    const zstd = { mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd', size: 80 };
+    const amd64 = putImage(content, 'amd64', gzip);
+    const amd64Zstd = putImage(content, 'amd64', zstd);
+    const arm64 = putImage(content, 'arm64', gzip);
+    const s390x = putImage(content, 's390x', gzip);
+    const s390xZstd = putImage(content, 's390x', zstd);
+    const platform = (architecture: string) => ({ os: 'linux', architecture });
+    const zstdAnnotation = { 'io.github.containers.compression.zstd': 'true' };
+    const index = put(content, {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        // As podman pushes `--compression-format zstd:chunked`: the zstd variant, annotated…
+        { digest: amd64Zstd, size: 1, platform: platform('amd64'), annotations: zstdAnnotation },
+        { digest: amd64, size: 1, platform: platform('amd64') },
+        // …the same child listed twice…
+        { digest: arm64, size: 1, platform: platform('arm64') },
+        { digest: arm64, size: 1, platform: platform('arm64') },
+        // …and a zstd variant only its layers tell apart.
+        { digest: s390xZstd, size: 1, platform: platform('s390x') },
+        { digest: s390x, size: 1, platform: platform('s390x') },
+      ],
+    });
+    const { client, calls } = clientWith(contentRoute(content));
+    const image = await client.resolveImage(repo, index);
+    expect(image.platforms.map((p) => [p.architecture, p.digest, p.size])).toEqual([
+      ['amd64', amd64, 100],
+      ['arm64', arm64, 100],
+      ['s390x', s390x, 100],
+    ]);
+    const gets = (digest: string) => calls.filter((c) => c.endsWith(`/manifests/${digest}`));
+    expect(gets(amd64Zstd)).toEqual([]);
+    expect(gets(arm64)).toHaveLength(1);
+  });
+});
+
+describe('errors', () => {
+  it('name the repository and reference they concern, and keep the error they wrap', async () => {
+    const digest = `sha256:${'e'.repeat(64)}`;
+    const refused = new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+    const client = createRegistryClient({
+      transport: createTransport({
+        fetch: async () => {
+          throw refused;
+        },
+        attempts: 2,
+        sleep: async () => {},
+      }),
+      store: createMemoryStore(),
+      endpoints: new Map(),
+    });
+    const error = await client.getManifest(repo, digest).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error).toMatchObject({
+      message: `Could not get the manifest r.example/ns/app@${digest}: network error ECONNREFUSED after 2 tries.`,
+      repository: 'r.example/ns/app',
+      reference: digest,
+      cause: refused,
+    });
+  });
+
+  it("keep the status, the registry's code and the tag of a refusal", async () => {
+    const { client } = clientWith(() =>
+      Response.json(
+        { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] },
+        { status: 403 },
+      ),
+    );
+    await expect(client.getTagManifest(repo, '44')).rejects.toMatchObject({
+      message:
+        'Could not get the manifest of r.example/ns/app:44: 403 DENIED requested access to the resource is denied. Access denied; check the credentials for this registry.',
+      status: 403,
+      code: 'DENIED',
+      repository: 'r.example/ns/app',
+      reference: '44',
+    });
+  });
+
+  it('say a tag list is not JSON, keeping the parse error', async () => {
+    const { client } = clientWith(() => new Response('<html>maintenance</html>'));
+    const error = await client.listTags(repo).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      message: 'Could not list tags of r.example/ns/app: the answer is not JSON.',
+      repository: 'r.example/ns/app',
+    });
+    expect((error as Error).cause).toBeInstanceOf(SyntaxError);
   });
 });

@@ -53,6 +53,63 @@ describe('parseManifest', () => {
   });
 });
 
+describe('parseManifest leniency and errors', () => {
+  it('ignores unknown fields and defaults missing or mistyped optional ones', () => {
+    const m = parseManifest(
+      enc({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        'x-vendor': { anything: true },
+        annotations: { 'org.opencontainers.image.version': '44', count: 3 },
+        manifests: [
+          {
+            digest: 'sha256:1',
+            size: 'big',
+            platform: { os: 'linux', architecture: 'arm64', variant: '' },
+            annotations: null,
+          },
+          { digest: 'sha256:2', mediaType: 7, platform: { os: 'linux' } },
+        ],
+      }),
+      null,
+      'm',
+    );
+    expect(m).toEqual({
+      kind: 'index',
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      annotations: { 'org.opencontainers.image.version': '44' },
+      manifests: [
+        {
+          mediaType: '',
+          digest: 'sha256:1',
+          size: 0,
+          platform: { os: 'linux', architecture: 'arm64' },
+        },
+        { mediaType: '', digest: 'sha256:2', size: 0 },
+      ],
+    });
+  });
+
+  it('names the descriptor without a digest, and says when the body is not a JSON object', () => {
+    expect(() =>
+      parseManifest(
+        enc({ manifests: [{ digest: 'sha256:1', size: 1 }, { size: 1 }] }),
+        null,
+        'The manifest x',
+      ),
+    ).toThrow('The manifest x manifests[1] is not a descriptor (no digest).');
+    expect(() =>
+      parseManifest(enc({ config: { size: 1 }, layers: [] }), null, 'The manifest x'),
+    ).toThrow('The manifest x config is not a descriptor (no digest).');
+    expect(() => parseManifest(enc(null), null, 'The manifest x')).toThrow(
+      'The manifest x is not a JSON object.',
+    );
+    expect(() => parseManifest(new TextEncoder().encode('{"sch'), null, 'The manifest x')).toThrow(
+      'The manifest x is not JSON.',
+    );
+  });
+});
+
 describe('configs', () => {
   it('treats 1970 and year 1 as unknown build times', () => {
     expect(normaliseCreated('1970-01-01T00:00:00Z')).toBeNull();
@@ -79,6 +136,18 @@ describe('configs', () => {
       created: null,
     });
     expect(parseConfig(enc({ config: { Labels: null } }), 'c').labels).toEqual({});
+  });
+  it('defaults what a config lacks, and refuses a body that is not a JSON object', () => {
+    expect(parseConfig(enc({ config: null, rootfs: { diff_ids: ['sha256:x', 5] } }), 'c')).toEqual({
+      os: 'unknown',
+      architecture: 'unknown',
+      created: null,
+      labels: {},
+      diffIds: ['sha256:x'],
+    });
+    expect(() => parseConfig(enc('x'), 'The config c')).toThrow(
+      'The config c is not a JSON object.',
+    );
   });
   it('hashes exactly the bytes', () => {
     expect(digestOf(new TextEncoder().encode(''))).toBe(

@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, parseNextLink, splitTags } from '../../../src/registry/tags.ts';
-
-describe('parseNextLink', () => {
-  it('reads relative, absolute, unquoted and multi-link headers', () => {
-    expect(parseNextLink('</v2/x/tags/list?last=b&n=2>; rel="next"')).toBe(
-      '/v2/x/tags/list?last=b&n=2',
-    );
-    expect(parseNextLink('<https://quay.io/v2/a/tags/list?next_page=gAAA&n=50>; rel=next')).toBe(
-      'https://quay.io/v2/a/tags/list?next_page=gAAA&n=50',
-    );
-    expect(parseNextLink('</first>; rel="prev", </second>;  rel="next"')).toBe('/second');
-    expect(parseNextLink('</x>; rel="prev"')).toBeUndefined();
-    expect(parseNextLink(null)).toBeUndefined();
-  });
-});
+import { compareVersions, splitTags } from '../../../src/registry/tags.ts';
 
 describe('splitTags', () => {
   it('drops nulls and invalid names, splits signature tags by digest, and sorts in version order', () => {

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createTransport,
-  parseRetryAfter,
-  type TransportEvent,
-} from '../../../src/registry/transport.ts';
+import { createTransport, type TransportEvent } from '../../../src/registry/transport.ts';
 
 type Handler = (url: URL, init: RequestInit) => Response | Promise<Response>;
 
@@ -26,7 +22,7 @@ const GET = (url: string, scope?: string) => ({
   method: 'GET' as const,
   url: new URL(url),
   what: 'test it',
-  ...(scope ? { scope } : {}),
+  scope,
 });
 
 describe('retries', () => {
@@ -44,10 +40,24 @@ describe('retries', () => {
     expect(delays).toEqual([3000]);
   });
 
-  it('honours Retry-After as an HTTP date', () => {
-    const now = Date.parse('2026-11-28T00:00:00Z');
-    expect(parseRetryAfter('Sat, 28 Nov 2026 00:00:10 GMT', now)).toBe(10_000);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  it('honours Retry-After as an HTTP date', async () => {
+    let n = 0;
+    const { fn } = fakeFetch(() =>
+      n++ === 0
+        ? new Response('', {
+            status: 503,
+            headers: { 'retry-after': 'Sat, 28 Nov 2026 00:00:10 GMT' },
+          })
+        : new Response('ok'),
+    );
+    const delays: number[] = [];
+    const t = createTransport({
+      fetch: fn,
+      now: () => Date.parse('2026-11-28T00:00:00Z'),
+      sleep: async (ms) => void delays.push(ms),
+    });
+    expect((await t.request(GET('https://r.example/v2/'))).status).toBe(200);
+    expect(delays).toEqual([10_000]);
   });
 
   it('backs off exponentially with jitter on 503 and gives up with a clear error', async () => {
