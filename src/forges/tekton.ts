@@ -79,6 +79,14 @@ export function parseCelTriggers(expression: string): { event?: string; branch?:
   return result;
 }
 
+/**
+ * Tell whether a PipelineRun builds on push, so that its output counts as a built image: a run
+ * without a known event counts, a run whose events do not include "push" does not.
+ */
+export function buildsOnPush(run: Pick<PipelineRunInfo, 'event'>): boolean {
+  return run.event === undefined || run.event.split(', ').includes('push');
+}
+
 function paramValue(params: unknown, name: string): unknown {
   if (!Array.isArray(params)) return undefined;
   for (const param of params) {
