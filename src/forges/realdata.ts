@@ -239,14 +239,20 @@ function tektonSource(name: string): { repo: string; path: string } {
     : { repo: name.slice(0, separator), path: `.tekton/${name.slice(separator + 2)}` };
 }
 
-/** Check .tekton files run by run: events, branches, platforms and whether the run builds on push. */
+/**
+ * Check .tekton files run by run: events, branches, platforms and whether the run builds on push.
+ * Files named "<owner>_<repo>__<file>" are read with the other files of the same repository.
+ */
 export function checkTektonFiles(
   files: readonly RealFile[],
   expectations: TektonExpectations,
 ): Promise<KindCheck> {
+  const sources = files.map((file) => ({ ...tektonSource(file.name), text: file.text }));
   return checkFiles(files, expectations, (file, expected) => {
     const result: FileCheck = { right: 0, wrong: [] };
-    const { pipelines, problems } = parseTektonFile(tektonSource(file.name).path, file.text);
+    const { repo, path } = tektonSource(file.name);
+    const sameRepo = sources.filter((source) => source.repo === repo);
+    const { pipelines, problems } = parseTektonFile(path, file.text, sameRepo);
     for (const problem of problems) result.wrong.push(`${file.name}: ${problem}`);
     for (const run of pipelines) {
       const wanted = expected.find((entry) => entry.name === run.name);
