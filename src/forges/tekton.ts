@@ -5,13 +5,16 @@
  * Pure: YAML text in, PipelineRun facts out.
  */
 import { parseAllDocuments } from 'yaml';
+import { celTriggers, parseCelTriggers, type CelTrigger } from './cel.ts';
+
+export { parseCelTriggers } from './cel.ts';
 
 /** What a PipelineRun tells about a build. */
 export interface PipelineRunInfo {
   file: string;
   name: string;
   namespace?: string;
-  /** "push" or "pull_request". */
+  /** "push", "pull_request" or "comment" (on-comment); several joined by ", ". */
   event?: string;
   /** Target branch, or several joined by ", " when the expression names more than one. */
   branch?: string;
@@ -27,6 +30,7 @@ const COMPONENT_LABEL = 'appstudio.openshift.io/component';
 const CEL_ANNOTATION = 'pipelinesascode.tekton.dev/on-cel-expression';
 const EVENT_ANNOTATION = 'pipelinesascode.tekton.dev/on-event';
 const BRANCH_ANNOTATION = 'pipelinesascode.tekton.dev/on-target-branch';
+const COMMENT_ANNOTATION = 'pipelinesascode.tekton.dev/on-comment';
 const PIPELINE_ANNOTATION = 'pipelinesascode.tekton.dev/pipeline';
 const REPO_ANNOTATION = 'build.appstudio.openshift.io/repo';
 
@@ -50,43 +54,32 @@ export function parseAnnotationList(value: string): string[] {
     .filter((item) => item !== '');
 }
 
-/**
- * Extract the event and target branch from a Pipelines-as-Code CEL expression, e.g.
- * `event == "push" && target_branch == "main"`. Only plain equality tests are read;
- * anything else (pathChanged(), startsWith()) is left to the expression itself.
- */
-export function parseCelTriggers(expression: string): { event?: string; branch?: string } {
-  const collect = (name: string): string[] => {
-    const values = new Set<string>();
-    for (const match of expression.matchAll(
-      new RegExp(`\\b${name}\\s*==\\s*["']([^"']+)["']`, 'g'),
-    ))
-      values.add(match[1]!);
-    for (const match of expression.matchAll(
-      new RegExp(`["']([^"']+)["']\\s*==\\s*${name}\\b`, 'g'),
-    ))
-      values.add(match[1]!);
-    for (const match of expression.matchAll(
-      new RegExp(`\\b${name}\\s+in\\s*\\[([^\\]]*)\\]`, 'g'),
-    )) {
-      for (const item of parseAnnotationList(match[1]!)) values.add(item);
-    }
-    return [...values];
-  };
-  const events = collect('event');
-  const branches = collect('target_branch');
-  const result: { event?: string; branch?: string } = {};
-  if (events.length > 0) result.event = events.join(', ');
-  if (branches.length > 0) result.branch = branches.join(', ');
-  return result;
+/** A target branch of a GitHub merge queue: pushes there test a merge, they do not build it. */
+function isMergeQueueBranch(branch: string): boolean {
+  return branch.replace(/^refs\/heads\//, '').startsWith('gh-readonly-queue/');
 }
 
 /**
- * Tell whether a PipelineRun builds on push, so that its output counts as a built image: a run
- * without a known event counts, a run whose events do not include "push" does not.
+ * Tell whether a PipelineRun builds on push, so that its output counts as a built image: some way
+ * it triggers (a clause of its CEL expression, else its on-event and on-target-branch) is a push,
+ * or any event, to a branch or tag that is not only a merge queue's. A run without a known event counts.
  */
-export function buildsOnPush(run: Pick<PipelineRunInfo, 'event'>): boolean {
-  return run.event === undefined || run.event.split(', ').includes('push');
+export function buildsOnPush(
+  run: Pick<PipelineRunInfo, 'event' | 'branch' | 'onCelExpression'>,
+): boolean {
+  const triggers: CelTrigger[] = run.onCelExpression
+    ? celTriggers(run.onCelExpression)
+    : [
+        {
+          ...(run.event ? { events: run.event.split(', ') } : {}),
+          ...(run.branch ? { branches: run.branch.split(', ') } : {}),
+        },
+      ];
+  return triggers.some(
+    (trigger) =>
+      (trigger.events === undefined || trigger.events.includes('push')) &&
+      (trigger.branches === undefined || !trigger.branches.every(isMergeQueueBranch)),
+  );
 }
 
 function paramValue(params: unknown, name: string, key: 'value' | 'default' = 'value'): unknown {
@@ -282,6 +275,8 @@ export function parseTektonFile(
     }
     const onEvent = asString(annotations[EVENT_ANNOTATION]);
     if (onEvent && !info.event) info.event = parseAnnotationList(onEvent).join(', ');
+    if (asString(annotations[COMMENT_ANNOTATION]) && !cel)
+      info.event = [...(info.event ? [info.event] : []), 'comment'].join(', ');
     const onBranch = asString(annotations[BRANCH_ANNOTATION]);
     if (onBranch && !info.branch) info.branch = parseAnnotationList(onBranch).join(', ');
     const outputImage = asString(paramValue(spec['params'], 'output-image'));

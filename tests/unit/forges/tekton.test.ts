@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCelTriggers, parseTektonFile } from '../../../src/forges/tekton.ts';
+import { buildsOnPush, parseCelTriggers, parseTektonFile } from '../../../src/forges/tekton.ts';
 
 const BASE_IMAGES_PUSH = `apiVersion: tekton.dev/v1
 kind: PipelineRun
@@ -54,8 +54,52 @@ describe('parseCelTriggers', () => {
       ),
     ).toEqual({ event: 'pull_request', branch: 'main, f44' });
   });
+  it('reads a merge-queue clause as a push to the queue branches, not to the target branch', () => {
+    expect(
+      parseCelTriggers(
+        `(event == "pull_request" && target_branch == "main" && (!has(body.pull_request) || !body.pull_request.draft))
+        || (event == "push" && target_branch.startsWith("gh-readonly-queue/main/") && body.head_commit != "null")`,
+      ),
+    ).toEqual({ event: 'pull_request, push', branch: 'main, gh-readonly-queue/main/*' });
+  });
+  it('reads no constraint from a negated test or a test inside a call', () => {
+    expect(
+      parseCelTriggers(
+        'event == "push" && !target_branch.startsWith("gh-readonly-queue/") && files.all.exists(x, !x.startsWith(".tekton/"))',
+      ),
+    ).toEqual({ event: 'push' });
+    expect(parseCelTriggers('!(event == "pull_request") && target_branch == "main"')).toEqual({
+      branch: 'main',
+    });
+  });
   it('returns nothing for an expression without equality tests', () => {
     expect(parseCelTriggers('"Containerfile".pathChanged()')).toEqual({});
+  });
+});
+
+describe('buildsOnPush', () => {
+  const cel = (onCelExpression: string) => ({
+    ...parseCelTriggers(onCelExpression),
+    onCelExpression,
+  });
+  it('counts a push to a branch, to tags, or a run without a known event', () => {
+    expect(buildsOnPush(cel('event == "push" && target_branch == "main"'))).toBe(true);
+    expect(buildsOnPush({ event: 'push', branch: 'refs/tags/*' })).toBe(true);
+    expect(buildsOnPush({ event: 'push, pull_request', branch: '*' })).toBe(true);
+    expect(buildsOnPush(cel('"Containerfile".pathChanged()'))).toBe(true);
+    expect(buildsOnPush({})).toBe(true);
+  });
+  it('does not count pull requests, comments, or pushes to a merge queue only', () => {
+    expect(buildsOnPush(cel('event == "pull_request" && target_branch == "main"'))).toBe(false);
+    expect(buildsOnPush({ event: 'comment' })).toBe(false);
+    expect(
+      buildsOnPush(
+        cel(
+          '(event == "pull_request" && target_branch == "main") || (event == "push" && target_branch.startsWith("gh-readonly-queue/main/"))',
+        ),
+      ),
+    ).toBe(false);
+    expect(buildsOnPush({ event: 'push', branch: 'gh-readonly-queue/*' })).toBe(false);
   });
 });
 
@@ -103,6 +147,18 @@ metadata:
     expect(pipelines.map((run) => [run.name, run.event, run.branch])).toEqual([
       ['iot-on-pull-request', 'pull_request', 'main'],
     ]);
+  });
+
+  it('reads an on-comment PipelineRun as triggered by a comment', () => {
+    const text = `apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata:
+  name: chatops
+  annotations:
+    pipelinesascode.tekton.dev/on-comment: "^/(help|lgtm)"
+spec: {}
+`;
+    expect(parseTektonFile('.tekton/chatops.yaml', text).pipelines[0]?.event).toBe('comment');
   });
 
   it('reports a YAML error with the file name instead of throwing', () => {
