@@ -54,6 +54,8 @@ export const CODEOWNERS_PATHS: Readonly<Record<ForgeKind, readonly string[]>> = 
 
 /** OWNERS and MAINTAINERS file names looked for in the repository root. */
 export const OWNERS_FILES = ['OWNERS'] as const;
+/** The file of the repository root that defines the aliases OWNERS files name. */
+export const OWNERS_ALIASES_FILE = 'OWNERS_ALIASES';
 export const MAINTAINERS_FILES = ['MAINTAINERS', 'MAINTAINERS.md', 'MAINTAINERS.txt'] as const;
 
 /** Split a line into whitespace-separated tokens, honouring `\ ` and `\#` escapes; stop at a comment. */
@@ -149,8 +151,54 @@ export interface FileOwner {
   detail?: string;
 }
 
-/** Read the approvers and reviewers of a Kubernetes-style OWNERS file (YAML), with their lines. */
-export function parseOwnersFile(text: string): { owners: FileOwner[]; problems: string[] } {
+/**
+ * Read a Kubernetes-style OWNERS_ALIASES file: `aliases:` mapping each alias to its logins.
+ * Alias names are matched case-insensitively, so the map's keys are lower case.
+ */
+export function parseOwnersAliases(text: string): {
+  aliases: Map<string, string[]>;
+  problems: string[];
+} {
+  const document = parseDocument(text);
+  const problems = document.errors.map((error) => `${OWNERS_ALIASES_FILE}: ${error.message}`);
+  const aliases = new Map<string, string[]>();
+  const mapping = isMap(document.contents) ? document.contents.get('aliases', true) : undefined;
+  if (!isMap(mapping)) {
+    if (problems.length === 0)
+      problems.push(
+        `${OWNERS_ALIASES_FILE} has no "aliases:" mapping; write "aliases:" followed by "name: [login, ...]" entries.`,
+      );
+    return { aliases, problems };
+  }
+  for (const pair of mapping.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (name === undefined) continue;
+    if (!isSeq(pair.value)) {
+      // An alias with no member ("team:") is allowed and empty.
+      if (pair.value !== null && !(isScalar(pair.value) && pair.value.value === null))
+        problems.push(
+          `${OWNERS_ALIASES_FILE}: alias "${name}" is not a list of logins; write "${name}: [login, ...]".`,
+        );
+      aliases.set(name.toLowerCase(), []);
+      continue;
+    }
+    const members = pair.value.items
+      .map((item) => (isScalar(item) && typeof item.value === 'string' ? item.value.trim() : ''))
+      .filter((member) => member !== '');
+    aliases.set(name.toLowerCase(), members);
+  }
+  return { aliases, problems };
+}
+
+/**
+ * Read the approvers and reviewers of a Kubernetes-style OWNERS file (YAML), with their lines.
+ * A name that is an alias of `aliases` (from OWNERS_ALIASES) stands for its members, each with the
+ * alias in its detail ("approver (alias build-team)"); emeritus_approvers are not owners.
+ */
+export function parseOwnersFile(
+  text: string,
+  aliases: ReadonlyMap<string, readonly string[]> = new Map(),
+): { owners: FileOwner[]; problems: string[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter });
   const problems = document.errors.map((error) => error.message);
@@ -168,8 +216,13 @@ export function parseOwnersFile(text: string): { owners: FileOwner[]; problems: 
     if (!isSeq(list)) continue;
     for (const item of list.items) {
       if (!isScalar(item) || typeof item.value !== 'string') continue;
-      const offset = item.range?.[0] ?? 0;
-      owners.push({ owner: item.value.trim(), line: lineCounter.linePos(offset).line, detail });
+      const line = lineCounter.linePos(item.range?.[0] ?? 0).line;
+      const name = item.value.trim();
+      const members = aliases.get(name.toLowerCase());
+      if (members === undefined) owners.push({ owner: name, line, detail });
+      else
+        for (const member of members)
+          owners.push({ owner: member, line, detail: `${detail} (alias ${name.toLowerCase()})` });
     }
   }
   return { owners, problems };

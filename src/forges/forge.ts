@@ -7,10 +7,12 @@ import type { ObservedOwner, RepoFacts } from './types.ts';
 import {
   CODEOWNERS_PATHS,
   MAINTAINERS_FILES,
+  OWNERS_ALIASES_FILE,
   OWNERS_FILES,
   ownerHandle,
   parseCodeowners,
   parseMaintainersFile,
+  parseOwnersAliases,
   parseOwnersFile,
 } from './codeowners.ts';
 import type { ForgeKind, RepoLocation } from './repo-url.ts';
@@ -78,7 +80,10 @@ export function mergeOwners(owners: readonly ObservedOwner[]): ObservedOwner[] {
     .sort((a, b) => a.handle.localeCompare(b.handle));
 }
 
-/** Read the ownership files of a repository (first CODEOWNERS found, OWNERS, MAINTAINERS) into observed owners. */
+/**
+ * Read the ownership files of a repository (first CODEOWNERS found, OWNERS with the aliases of
+ * OWNERS_ALIASES, MAINTAINERS) into observed owners.
+ */
 export async function readFileOwners(
   files: RepoFiles,
   repo: RepoLocation,
@@ -119,7 +124,11 @@ export async function readFileOwners(
     if (!(await exists(path))) continue;
     const text = await files.readFile(repo, path, ref);
     if (text === undefined) continue;
-    for (const entry of parseOwnersFile(text).owners) {
+    const aliasesText = (await exists(OWNERS_ALIASES_FILE))
+      ? await files.readFile(repo, OWNERS_ALIASES_FILE, ref)
+      : undefined;
+    const aliases = aliasesText === undefined ? undefined : parseOwnersAliases(aliasesText).aliases;
+    for (const entry of parseOwnersFile(text, aliases).owners) {
       const handle = ownerHandle(entry.owner, repo.forge);
       if (handle)
         owners.push({

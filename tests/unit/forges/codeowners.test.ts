@@ -3,6 +3,7 @@ import {
   ownerHandle,
   parseCodeowners,
   parseMaintainersFile,
+  parseOwnersAliases,
   parseOwnersFile,
 } from '../../../src/forges/codeowners.ts';
 
@@ -115,6 +116,52 @@ describe('parseOwnersFile', () => {
       ],
       problems: [],
     });
+  });
+});
+
+describe('OWNERS_ALIASES', () => {
+  const aliasesText = [
+    '# See the OWNERS_ALIASES docs',
+    'aliases:',
+    '  build-team:',
+    '    - alice',
+    '    - Bob',
+    '  docs-team: [carol]',
+  ].join('\n');
+
+  it('reads the aliases and their members', () => {
+    const { aliases, problems } = parseOwnersAliases(aliasesText);
+    expect(problems).toEqual([]);
+    expect(Object.fromEntries(aliases)).toEqual({
+      'build-team': ['alice', 'Bob'],
+      'docs-team': ['carol'],
+    });
+  });
+
+  it('resolves aliases named in OWNERS to their members, noting the alias', () => {
+    const { aliases } = parseOwnersAliases(aliasesText);
+    const owners = parseOwnersFile(
+      'approvers:\n  - Build-Team\nreviewers:\n  - dave\n  - docs-team\n',
+      aliases,
+    );
+    expect(owners).toEqual({
+      owners: [
+        { owner: 'alice', line: 2, detail: 'approver (alias build-team)' },
+        { owner: 'Bob', line: 2, detail: 'approver (alias build-team)' },
+        { owner: 'dave', line: 4, detail: 'reviewer' },
+        { owner: 'carol', line: 5, detail: 'reviewer (alias docs-team)' },
+      ],
+      problems: [],
+    });
+  });
+
+  it('says what is wrong with an OWNERS_ALIASES that is not a mapping of lists', () => {
+    expect(parseOwnersAliases('aliases:\n  team: alice\n').problems).toEqual([
+      'OWNERS_ALIASES: alias "team" is not a list of logins; write "team: [login, ...]".',
+    ]);
+    expect(parseOwnersAliases('- alice\n').problems).toEqual([
+      'OWNERS_ALIASES has no "aliases:" mapping; write "aliases:" followed by "name: [login, ...]" entries.',
+    ]);
   });
 });
 
