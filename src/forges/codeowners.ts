@@ -1,6 +1,7 @@
 /**
  * Ownership files: CODEOWNERS (GitHub, GitLab and Forgejo flavours, GitLab sections included),
- * Kubernetes-style OWNERS (YAML approvers/reviewers) and free-form MAINTAINERS files.
+ * Kubernetes-style OWNERS (YAML approvers/reviewers, OWNERS_ALIASES) and MAINTAINERS files
+ * (src/forges/maintainers.ts).
  *
  * Pure: text in, rules and owners with their line numbers out.
  */
@@ -149,6 +150,8 @@ export interface FileOwner {
   line: number;
   /** "approver" or "reviewer" for OWNERS; the CODEOWNERS pattern; or undefined. */
   detail?: string;
+  /** The forge of the handle when the file says it (a github.com link, a GitHub column); else the repository's. */
+  forge?: ForgeKind;
 }
 
 /**
@@ -228,30 +231,7 @@ export function parseOwnersFile(
   return { owners, problems };
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const HANDLE = /(?<![\w.@/-])@([A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)*)/g;
-
-/**
- * Read the handles and e-mail addresses of a MAINTAINERS file, whatever its layout (lists, tables,
- * "Name <mail> (@handle)"), one entry per handle or address, with its line.
- * A line with a handle contributes the handle only, so a person is not counted twice.
- */
-export function parseMaintainersFile(text: string): FileOwner[] {
-  const owners: FileOwner[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith('<!--')) return;
-    const handles = [...line.replace(EMAIL, ' ').matchAll(HANDLE)].map(
-      (match) => `@${match[1]!.replace(/[.]+$/, '')}`,
-    );
-    const found =
-      handles.length > 0
-        ? handles
-        : [...line.matchAll(EMAIL)].map((match) => match[0].toLowerCase());
-    for (const owner of new Set(found)) owners.push({ owner, line: index + 1 });
-  });
-  return owners;
-}
+export { parseMaintainersFile } from './maintainers.ts';
 
 /**
  * Turn an owner as written in a file on a forge into a handle: "github:login", "github:org/team",

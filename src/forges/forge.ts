@@ -142,7 +142,7 @@ export async function readFileOwners(
     const text = await files.readFile(repo, path, ref);
     if (text === undefined) continue;
     for (const entry of parseMaintainersFile(text)) {
-      const handle = ownerHandle(entry.owner, repo.forge);
+      const handle = ownerHandle(entry.owner, entry.forge ?? repo.forge);
       if (handle)
         owners.push({
           handle,

@@ -166,6 +166,93 @@ describe('OWNERS_ALIASES', () => {
 });
 
 describe('parseMaintainersFile', () => {
+  it('reads a Markdown table by its GitHub column, skipping an Alumni section', () => {
+    const text = [
+      '# Maintainers', // 1
+      '', // 2
+      '| Maintainer | GitHub ID | Affiliation |', // 3
+      '|------------|-----------|-------------|', // 4
+      '| Ann Example | [annex](https://github.com/annex) | [Acme](https://github.com/AcmeOrg) |', // 5
+      '| Ben Example | [benex](https://github.com/orgs/acme/people/benex) | Acme |', // 6
+      '| Cy Example | cyex | Acme |', // 7
+      '', // 8
+      '## Alumni', // 9
+      '', // 10
+      '| Maintainer | GitHub ID |', // 11
+      '|---|---|', // 12
+      '| Old Timer | [oldie](https://github.com/oldie) |', // 13
+      '', // 14
+      '## Credits', // 15
+      'Based on [CRI-O](https://github.com/cri-o/cri-o/blob/main/MAINTAINERS.md).', // 16
+    ].join('\n');
+    expect(parseMaintainersFile(text)).toEqual([
+      { owner: '@annex', line: 5, forge: 'github' },
+      { owner: '@benex', line: 6, forge: 'github' },
+      { owner: '@cyex', line: 7, forge: 'github' },
+    ]);
+  });
+
+  it('reads lists of profile links, skipping an Emeritus section', () => {
+    const text = [
+      '## Maintainers (in alphabetical order)',
+      '- [dana-x](https://github.com/dana-x), Example Inc.',
+      '- [@EveX](https://github.com/EveX/)',
+      '## Emeritus Maintainers',
+      '- [frank](https://github.com/frank)',
+    ].join('\n');
+    expect(parseMaintainersFile(text)).toEqual([
+      { owner: '@dana-x', line: 2, forge: 'github' },
+      { owner: '@EveX', line: 3, forge: 'github' },
+    ]);
+  });
+
+  it('reads a YAML file of lists, skipping the inactive one', () => {
+    const text =
+      'maintainers:\n- gina\n- "@hugo"\n- { name: Jo, github: JoGH }\ninactive:\n- ivan\n';
+    expect(parseMaintainersFile(text)).toEqual([
+      { owner: '@gina', line: 2 },
+      { owner: '@hugo', line: 3 },
+      { owner: '@JoGH', line: 4, forge: 'github' },
+    ]);
+  });
+
+  it('reads the people of a TOML file by their GitHub login, skipping former ones', () => {
+    const text = [
+      '[Rules]', // 1
+      '  text = """A maintainer is @someone who reviews."""', // 2
+      '[Org]', // 3
+      '  [Org.Maintainers]', // 4
+      '    people = ["jill", "kurt"]', // 5
+      '  [Org."Former maintainers"]', // 6
+      '    people = ["lena"]', // 7
+      '[people]', // 8
+      '  [people.jill]', // 9
+      '  Name = "Jill"', // 10
+      '  Email = "jill@example.org"', // 11
+      '  GitHub = "JillGH"', // 12
+      '  [people.kurt]', // 13
+      '  Email = "kurt@example.org"', // 14
+      '  [people.lena]', // 15
+      '  GitHub = "lena"', // 16
+    ].join('\n');
+    expect(parseMaintainersFile(text)).toEqual([
+      { owner: '@JillGH', line: 5, forge: 'github' },
+      { owner: 'kurt@example.org', line: 5 },
+    ]);
+  });
+
+  it('reads quoted CSV lines by their first field, the login', () => {
+    const text = [
+      '# GitHub ID, Name, Email address',
+      '"mona","Mona Lisa","mona@example.org"',
+      '"Nils", "Nils Holgersson", "nils@example.org"',
+    ].join('\n');
+    expect(parseMaintainersFile(text)).toEqual([
+      { owner: '@mona', line: 2 },
+      { owner: '@Nils', line: 3 },
+    ]);
+  });
+
   it('reads handles, or e-mail addresses where a line has no handle', () => {
     const text = [
       '# Maintainers',

@@ -57,4 +57,13 @@ describe('readFileOwners', () => {
     expect(await readFileOwners(files, repo, undefined)).toEqual([]);
     expect(files.reads).toEqual([]);
   });
+
+  it("puts a MAINTAINERS handle on the forge the file names, else on the repository's", async () => {
+    const files = rootFiles({
+      'MAINTAINERS.md':
+        '| Name | GitHub |\n|---|---|\n| Kim | [kimgh](https://github.com/kimgh) |\n\nLee <lee@example.org> (@lee)\n',
+    });
+    const owners = await readFileOwners(files, { ...repo, forge: 'gitlab' }, undefined);
+    expect(owners.map((owner) => owner.handle)).toEqual(['github:kimgh', 'gitlab:lee']);
+  });
 });
