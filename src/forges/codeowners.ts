@@ -19,6 +19,11 @@ export interface CodeownersRule {
   section?: string;
   /** True when the owners come from the section header's default owners. */
   defaultOwners?: boolean;
+  /**
+   * True for an exclusion, `!path` (GitLab): the files it matches have no code owners, so the rule
+   * gives none. On Forgejo, `!regex @owner` is instead a negative pattern with owners.
+   */
+  exclude?: boolean;
 }
 
 /** A GitLab CODEOWNERS section header: `[Name]`, `^[Optional]`, `[Name][2] @default-owner`. */
@@ -89,25 +94,31 @@ function tokenize(line: string): string[] {
   return tokens;
 }
 
-const SECTION = /^(\^)?\[([^\]]+)\](?:\[(\d+)\])?(.*)$/;
+/** A GitLab section header: `[Name]`, `^[Optional]`, `[Name][2]`, then default owners after a space. */
+const SECTION = /^(\^)?\[([^\]]+)\](?:\[(\d+)\])?(?=\s|$)(.*)$/;
 
 /** Tell whether a CODEOWNERS token is an owner (a handle, a team or an e-mail address). */
 function isOwnerToken(token: string): boolean {
   return token.startsWith('@') || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(token);
 }
 
-/** Parse a CODEOWNERS file into rules (pattern, owners, line), with GitLab sections and default owners. */
-export function parseCodeowners(text: string): CodeownersFile {
+/**
+ * Parse a CODEOWNERS file into rules (pattern, owners, line), in the flavour of its forge: GitLab
+ * sections and default owners (not on GitHub or Forgejo, where a `[...]` line is a pattern), and
+ * `!` lines, which are exclusions without owners except on Forgejo (negative patterns with owners).
+ */
+export function parseCodeowners(text: string, forge?: ForgeKind): CodeownersFile {
   const rules: CodeownersRule[] = [];
   const sections: CodeownersSection[] = [];
   const problems: CodeownersFile['problems'] = [];
+  const hasSections = forge !== 'github' && forge !== 'forgejo';
   let section: CodeownersSection | undefined;
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
     const line = index + 1;
     const trimmed = raw.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
-    const header = SECTION.exec(trimmed);
+    const header = hasSections ? SECTION.exec(trimmed) : null;
     if (header) {
       const owners = tokenize(header[4] ?? '');
       section = {
@@ -130,13 +141,24 @@ export function parseCodeowners(text: string): CodeownersFile {
         message: `"${unknown.join(' ')}" is not an owner; write "@user", "@org/team" or an e-mail address.`,
       });
     }
-    const rule: CodeownersRule = { pattern, owners, line };
-    if (section) {
-      rule.section = section.name;
-      if (owners.length === 0 && section.defaultOwners.length > 0) {
-        rule.owners = [...section.defaultOwners];
-        rule.defaultOwners = true;
-      }
+    const exclude = pattern.startsWith('!') && forge !== 'forgejo';
+    const rule: CodeownersRule = { pattern, owners: exclude ? [] : owners, line };
+    if (section) rule.section = section.name;
+    if (exclude) {
+      rule.exclude = true;
+      if (forge === 'github')
+        problems.push({
+          line,
+          message: `"${pattern}" negates a pattern, which GitHub CODEOWNERS does not support; GitHub ignores the line.`,
+        });
+      else if (owners.length > 0)
+        problems.push({
+          line,
+          message: `"${pattern}" excludes files from code ownership, so its owners "${owners.join(' ')}" are ignored; remove them.`,
+        });
+    } else if (section && owners.length === 0 && section.defaultOwners.length > 0) {
+      rule.owners = [...section.defaultOwners];
+      rule.defaultOwners = true;
     }
     rules.push(rule);
   });

@@ -108,7 +108,7 @@ export async function readFileOwners(
     if (!(await exists(path))) continue;
     const text = await files.readFile(repo, path, ref);
     if (text === undefined) continue;
-    for (const rule of parseCodeowners(text).rules) {
+    for (const rule of parseCodeowners(text, repo.forge).rules) {
       for (const owner of rule.owners) {
         const handle = ownerHandle(owner, repo.forge);
         if (handle)

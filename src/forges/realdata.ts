@@ -144,7 +144,7 @@ export function checkCodeownersFiles(
   expectations: CodeownersExpectations,
 ): Promise<KindCheck> {
   return checkFiles(files, expectations, (file, expected) => {
-    const parsed = parseCodeowners(file.text);
+    const parsed = parseCodeowners(file.text, expected.forge);
     const owners = [...new Set(parsed.rules.flatMap((rule) => rule.owners))].sort();
     const unowned = parsed.rules
       .filter((rule) => rule.owners.length === 0)

@@ -76,6 +76,69 @@ describe('parseCodeowners', () => {
     ]);
   });
 
+  it('gives GitLab exclusions (!path) no owners, not even the section defaults', () => {
+    const text = [
+      '[Backend] @backend-team', // 1
+      '/ee/app/services/', // 2
+      '!/ee/app/services/audit.rb', // 3
+      '!/ee/app/services/other.rb @someone', // 4
+      '[Dd]ocs/ @docs-team', // 5
+    ].join('\n');
+    const file = parseCodeowners(text, 'gitlab');
+    expect(file.rules).toEqual([
+      {
+        pattern: '/ee/app/services/',
+        owners: ['@backend-team'],
+        line: 2,
+        section: 'Backend',
+        defaultOwners: true,
+      },
+      {
+        pattern: '!/ee/app/services/audit.rb',
+        owners: [],
+        line: 3,
+        section: 'Backend',
+        exclude: true,
+      },
+      {
+        pattern: '!/ee/app/services/other.rb',
+        owners: [],
+        line: 4,
+        section: 'Backend',
+        exclude: true,
+      },
+      { pattern: '[Dd]ocs/', owners: ['@docs-team'], line: 5, section: 'Backend' },
+    ]);
+    expect(file.problems).toEqual([
+      {
+        line: 4,
+        message:
+          '"!/ee/app/services/other.rb" excludes files from code ownership, so its owners "@someone" are ignored; remove them.',
+      },
+    ]);
+  });
+
+  it('keeps the owners of a Forgejo negative pattern, and reads no sections there', () => {
+    const file = parseCodeowners('!frontend/.* @org/team\n[a-z]+\\.go @user\n', 'forgejo');
+    expect(file.rules).toEqual([
+      { pattern: '!frontend/.*', owners: ['@org/team'], line: 1 },
+      { pattern: '[a-z]+\\.go', owners: ['@user'], line: 2 },
+    ]);
+    expect(file.sections).toEqual([]);
+  });
+
+  it('says that GitHub does not support ! patterns', () => {
+    const file = parseCodeowners('* @a\n!docs/ @b\n', 'github');
+    expect(file.rules[1]).toEqual({ pattern: '!docs/', owners: [], line: 2, exclude: true });
+    expect(file.problems).toEqual([
+      {
+        line: 2,
+        message:
+          '"!docs/" negates a pattern, which GitHub CODEOWNERS does not support; GitHub ignores the line.',
+      },
+    ]);
+  });
+
   it('reports tokens that are not owners, naming the line', () => {
     expect(parseCodeowners('*.js alice @bob\n').problems).toEqual([
       {
