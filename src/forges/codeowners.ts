@@ -1,6 +1,7 @@
 /**
  * Ownership files: CODEOWNERS (GitHub, GitLab and Forgejo flavours, GitLab sections included),
- * Kubernetes-style OWNERS (YAML approvers/reviewers) and free-form MAINTAINERS files.
+ * Kubernetes-style OWNERS (YAML approvers/reviewers, OWNERS_ALIASES) and MAINTAINERS files
+ * (src/forges/maintainers.ts).
  *
  * Pure: text in, rules and owners with their line numbers out.
  */
@@ -18,6 +19,11 @@ export interface CodeownersRule {
   section?: string;
   /** True when the owners come from the section header's default owners. */
   defaultOwners?: boolean;
+  /**
+   * True for an exclusion, `!path` (GitLab): the files it matches have no code owners, so the rule
+   * gives none. On Forgejo, `!regex @owner` is instead a negative pattern with owners.
+   */
+  exclude?: boolean;
 }
 
 /** A GitLab CODEOWNERS section header: `[Name]`, `^[Optional]`, `[Name][2] @default-owner`. */
@@ -54,6 +60,8 @@ export const CODEOWNERS_PATHS: Readonly<Record<ForgeKind, readonly string[]>> = 
 
 /** OWNERS and MAINTAINERS file names looked for in the repository root. */
 export const OWNERS_FILES = ['OWNERS'] as const;
+/** The file of the repository root that defines the aliases OWNERS files name. */
+export const OWNERS_ALIASES_FILE = 'OWNERS_ALIASES';
 export const MAINTAINERS_FILES = ['MAINTAINERS', 'MAINTAINERS.md', 'MAINTAINERS.txt'] as const;
 
 /** Split a line into whitespace-separated tokens, honouring `\ ` and `\#` escapes; stop at a comment. */
@@ -86,25 +94,31 @@ function tokenize(line: string): string[] {
   return tokens;
 }
 
-const SECTION = /^(\^)?\[([^\]]+)\](?:\[(\d+)\])?(.*)$/;
+/** A GitLab section header: `[Name]`, `^[Optional]`, `[Name][2]`, then default owners after a space. */
+const SECTION = /^(\^)?\[([^\]]+)\](?:\[(\d+)\])?(?=\s|$)(.*)$/;
 
 /** Tell whether a CODEOWNERS token is an owner (a handle, a team or an e-mail address). */
 function isOwnerToken(token: string): boolean {
   return token.startsWith('@') || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(token);
 }
 
-/** Parse a CODEOWNERS file into rules (pattern, owners, line), with GitLab sections and default owners. */
-export function parseCodeowners(text: string): CodeownersFile {
+/**
+ * Parse a CODEOWNERS file into rules (pattern, owners, line), in the flavour of its forge: GitLab
+ * sections and default owners (not on GitHub or Forgejo, where a `[...]` line is a pattern), and
+ * `!` lines, which are exclusions without owners except on Forgejo (negative patterns with owners).
+ */
+export function parseCodeowners(text: string, forge?: ForgeKind): CodeownersFile {
   const rules: CodeownersRule[] = [];
   const sections: CodeownersSection[] = [];
   const problems: CodeownersFile['problems'] = [];
+  const hasSections = forge !== 'github' && forge !== 'forgejo';
   let section: CodeownersSection | undefined;
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
     const line = index + 1;
     const trimmed = raw.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
-    const header = SECTION.exec(trimmed);
+    const header = hasSections ? SECTION.exec(trimmed) : null;
     if (header) {
       const owners = tokenize(header[4] ?? '');
       section = {
@@ -127,13 +141,24 @@ export function parseCodeowners(text: string): CodeownersFile {
         message: `"${unknown.join(' ')}" is not an owner; write "@user", "@org/team" or an e-mail address.`,
       });
     }
-    const rule: CodeownersRule = { pattern, owners, line };
-    if (section) {
-      rule.section = section.name;
-      if (owners.length === 0 && section.defaultOwners.length > 0) {
-        rule.owners = [...section.defaultOwners];
-        rule.defaultOwners = true;
-      }
+    const exclude = pattern.startsWith('!') && forge !== 'forgejo';
+    const rule: CodeownersRule = { pattern, owners: exclude ? [] : owners, line };
+    if (section) rule.section = section.name;
+    if (exclude) {
+      rule.exclude = true;
+      if (forge === 'github')
+        problems.push({
+          line,
+          message: `"${pattern}" negates a pattern, which GitHub CODEOWNERS does not support; GitHub ignores the line.`,
+        });
+      else if (owners.length > 0)
+        problems.push({
+          line,
+          message: `"${pattern}" excludes files from code ownership, so its owners "${owners.join(' ')}" are ignored; remove them.`,
+        });
+    } else if (section && owners.length === 0 && section.defaultOwners.length > 0) {
+      rule.owners = [...section.defaultOwners];
+      rule.defaultOwners = true;
     }
     rules.push(rule);
   });
@@ -147,10 +172,58 @@ export interface FileOwner {
   line: number;
   /** "approver" or "reviewer" for OWNERS; the CODEOWNERS pattern; or undefined. */
   detail?: string;
+  /** The forge of the handle when the file says it (a github.com link, a GitHub column); else the repository's. */
+  forge?: ForgeKind;
 }
 
-/** Read the approvers and reviewers of a Kubernetes-style OWNERS file (YAML), with their lines. */
-export function parseOwnersFile(text: string): { owners: FileOwner[]; problems: string[] } {
+/**
+ * Read a Kubernetes-style OWNERS_ALIASES file: `aliases:` mapping each alias to its logins.
+ * Alias names are matched case-insensitively, so the map's keys are lower case.
+ */
+export function parseOwnersAliases(text: string): {
+  aliases: Map<string, string[]>;
+  problems: string[];
+} {
+  const document = parseDocument(text);
+  const problems = document.errors.map((error) => `${OWNERS_ALIASES_FILE}: ${error.message}`);
+  const aliases = new Map<string, string[]>();
+  const mapping = isMap(document.contents) ? document.contents.get('aliases', true) : undefined;
+  if (!isMap(mapping)) {
+    if (problems.length === 0)
+      problems.push(
+        `${OWNERS_ALIASES_FILE} has no "aliases:" mapping; write "aliases:" followed by "name: [login, ...]" entries.`,
+      );
+    return { aliases, problems };
+  }
+  for (const pair of mapping.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (name === undefined) continue;
+    if (!isSeq(pair.value)) {
+      // An alias with no member ("team:") is allowed and empty.
+      if (pair.value !== null && !(isScalar(pair.value) && pair.value.value === null))
+        problems.push(
+          `${OWNERS_ALIASES_FILE}: alias "${name}" is not a list of logins; write "${name}: [login, ...]".`,
+        );
+      aliases.set(name.toLowerCase(), []);
+      continue;
+    }
+    const members = pair.value.items
+      .map((item) => (isScalar(item) && typeof item.value === 'string' ? item.value.trim() : ''))
+      .filter((member) => member !== '');
+    aliases.set(name.toLowerCase(), members);
+  }
+  return { aliases, problems };
+}
+
+/**
+ * Read the approvers and reviewers of a Kubernetes-style OWNERS file (YAML), with their lines.
+ * A name that is an alias of `aliases` (from OWNERS_ALIASES) stands for its members, each with the
+ * alias in its detail ("approver (alias build-team)"); emeritus_approvers are not owners.
+ */
+export function parseOwnersFile(
+  text: string,
+  aliases: ReadonlyMap<string, readonly string[]> = new Map(),
+): { owners: FileOwner[]; problems: string[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter });
   const problems = document.errors.map((error) => error.message);
@@ -168,37 +241,19 @@ export function parseOwnersFile(text: string): { owners: FileOwner[]; problems: 
     if (!isSeq(list)) continue;
     for (const item of list.items) {
       if (!isScalar(item) || typeof item.value !== 'string') continue;
-      const offset = item.range?.[0] ?? 0;
-      owners.push({ owner: item.value.trim(), line: lineCounter.linePos(offset).line, detail });
+      const line = lineCounter.linePos(item.range?.[0] ?? 0).line;
+      const name = item.value.trim();
+      const members = aliases.get(name.toLowerCase());
+      if (members === undefined) owners.push({ owner: name, line, detail });
+      else
+        for (const member of members)
+          owners.push({ owner: member, line, detail: `${detail} (alias ${name.toLowerCase()})` });
     }
   }
   return { owners, problems };
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const HANDLE = /(?<![\w.@/-])@([A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)*)/g;
-
-/**
- * Read the handles and e-mail addresses of a MAINTAINERS file, whatever its layout (lists, tables,
- * "Name <mail> (@handle)"), one entry per handle or address, with its line.
- * A line with a handle contributes the handle only, so a person is not counted twice.
- */
-export function parseMaintainersFile(text: string): FileOwner[] {
-  const owners: FileOwner[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith('<!--')) return;
-    const handles = [...line.replace(EMAIL, ' ').matchAll(HANDLE)].map(
-      (match) => `@${match[1]!.replace(/[.]+$/, '')}`,
-    );
-    const found =
-      handles.length > 0
-        ? handles
-        : [...line.matchAll(EMAIL)].map((match) => match[0].toLowerCase());
-    for (const owner of new Set(found)) owners.push({ owner, line: index + 1 });
-  });
-  return owners;
-}
+export { parseMaintainersFile } from './maintainers.ts';
 
 /**
  * Turn an owner as written in a file on a forge into a handle: "github:login", "github:org/team",

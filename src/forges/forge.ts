@@ -7,10 +7,12 @@ import type { ObservedOwner, RepoFacts } from './types.ts';
 import {
   CODEOWNERS_PATHS,
   MAINTAINERS_FILES,
+  OWNERS_ALIASES_FILE,
   OWNERS_FILES,
   ownerHandle,
   parseCodeowners,
   parseMaintainersFile,
+  parseOwnersAliases,
   parseOwnersFile,
 } from './codeowners.ts';
 import type { ForgeKind, RepoLocation } from './repo-url.ts';
@@ -78,7 +80,10 @@ export function mergeOwners(owners: readonly ObservedOwner[]): ObservedOwner[] {
     .sort((a, b) => a.handle.localeCompare(b.handle));
 }
 
-/** Read the ownership files of a repository (first CODEOWNERS found, OWNERS, MAINTAINERS) into observed owners. */
+/**
+ * Read the ownership files of a repository (first CODEOWNERS found, OWNERS with the aliases of
+ * OWNERS_ALIASES, MAINTAINERS) into observed owners.
+ */
 export async function readFileOwners(
   files: RepoFiles,
   repo: RepoLocation,
@@ -103,7 +108,7 @@ export async function readFileOwners(
     if (!(await exists(path))) continue;
     const text = await files.readFile(repo, path, ref);
     if (text === undefined) continue;
-    for (const rule of parseCodeowners(text).rules) {
+    for (const rule of parseCodeowners(text, repo.forge).rules) {
       for (const owner of rule.owners) {
         const handle = ownerHandle(owner, repo.forge);
         if (handle)
@@ -119,7 +124,11 @@ export async function readFileOwners(
     if (!(await exists(path))) continue;
     const text = await files.readFile(repo, path, ref);
     if (text === undefined) continue;
-    for (const entry of parseOwnersFile(text).owners) {
+    const aliasesText = (await exists(OWNERS_ALIASES_FILE))
+      ? await files.readFile(repo, OWNERS_ALIASES_FILE, ref)
+      : undefined;
+    const aliases = aliasesText === undefined ? undefined : parseOwnersAliases(aliasesText).aliases;
+    for (const entry of parseOwnersFile(text, aliases).owners) {
       const handle = ownerHandle(entry.owner, repo.forge);
       if (handle)
         owners.push({
@@ -133,7 +142,7 @@ export async function readFileOwners(
     const text = await files.readFile(repo, path, ref);
     if (text === undefined) continue;
     for (const entry of parseMaintainersFile(text)) {
-      const handle = ownerHandle(entry.owner, repo.forge);
+      const handle = ownerHandle(entry.owner, entry.forge ?? repo.forge);
       if (handle)
         owners.push({
           handle,

@@ -12,6 +12,14 @@ export const DOCKER_HUB_HOST = 'docker.io';
 export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 
 const REPOSITORY_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+/** A registry host as the distribution grammar has it: domain name or [IPv6], optional :port. */
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST = new RegExp(
+  `^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`,
+);
+/** Longest name (host and repository, as written), as containers/image and the OCI spec limit it. */
+const NAME_MAX_LENGTH = 255;
+const IMAGE_ID = /^[a-f0-9]{64}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
@@ -37,9 +45,14 @@ export class InvalidReferenceError extends Error {
   }
 }
 
-/** Tell whether the first path component of a reference is a registry host. */
+/** Tell whether the first path component of a reference is a registry host (as Docker tells). */
 function looksLikeHost(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost';
+  return (
+    component.includes('.') ||
+    component.includes(':') ||
+    component === 'localhost' ||
+    component !== component.toLowerCase()
+  );
 }
 
 /**
@@ -52,6 +65,13 @@ export function parseReference(input: string): Reference {
   if (/^[a-z]+:\/\//i.test(text)) {
     throw new InvalidReferenceError(
       `"${input}" is a URL; write the reference without a scheme, e.g. "quay.io/fedora/fedora-bootc".`,
+      input,
+    );
+  }
+
+  if (IMAGE_ID.test(text)) {
+    throw new InvalidReferenceError(
+      `"${input}" is a 64-character hexadecimal image ID, not a repository; write the repository name, or prefix the ID with "sha256:" after an "@" in a reference.`,
       input,
     );
   }
@@ -84,10 +104,22 @@ export function parseReference(input: string): Reference {
     }
   }
 
+  if (rest.length > NAME_MAX_LENGTH) {
+    throw new InvalidReferenceError(
+      `"${input}" has a name of ${rest.length} characters (host and repository as written); a name is at most ${NAME_MAX_LENGTH} characters.`,
+      input,
+    );
+  }
   const components = rest.split('/');
   let host = DOCKER_HUB_HOST;
   if (components.length > 1 && looksLikeHost(components[0]!)) {
     host = components.shift()!;
+    if (!HOST.test(host)) {
+      throw new InvalidReferenceError(
+        `"${input}" has an invalid registry host "${host}"; a host is a domain name (letters, digits and inner "-" between dots), an IPv4 address or an IPv6 address in brackets, with an optional ":port" of digits.`,
+        input,
+      );
+    }
   }
   if (host === 'index.docker.io' || host === DOCKER_HUB_API_HOST) host = DOCKER_HUB_HOST;
   if (host === DOCKER_HUB_HOST && components.length === 1) components.unshift('library');
@@ -104,6 +136,14 @@ export function parseReference(input: string): Reference {
   if (tag !== undefined) reference.tag = tag;
   if (digest !== undefined) reference.digest = digest;
   return reference;
+}
+
+/** Format a reference back to its canonical text (`host/repository[:tag][@digest]`). */
+export function formatReference(reference: Reference): string {
+  let text = `${reference.host}/${reference.repository}`;
+  if (reference.tag) text += `:${reference.tag}`;
+  if (reference.digest) text += `@${reference.digest}`;
+  return text;
 }
 
 /** Format the repository part of a reference (`host/repository`), the form the catalog lists. */

@@ -3,7 +3,7 @@
  * builds, by three explicit rules that are recorded with each link and shown on the page.
  */
 import type { CandidateImage } from '../catalog/index.ts';
-import type { PipelineRunInfo } from '../forges/tekton.ts';
+import { buildsOnPush, type PipelineRunInfo } from '../forges/tekton.ts';
 
 /** How a PipelineRun was linked to a catalog image. */
 export type ImageLinkRule = 'output-image' | 'component-name' | 'konflux-intermediate';
@@ -50,7 +50,7 @@ export function linkPipelineToImages(
   candidates: readonly CandidateImage[],
   repoSubprojects: readonly string[],
 ): ImageLink[] {
-  if (pipeline.event !== undefined && !pipeline.event.split(', ').includes('push')) return [];
+  if (!buildsOnPush(pipeline)) return [];
   const links = new Map<string, ImageLinkRule>();
   const output = pipeline.outputImage ? outputRepository(pipeline.outputImage) : undefined;
   if (output) {

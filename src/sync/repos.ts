@@ -125,7 +125,7 @@ export async function syncRepos(
           ]);
           const pipelines: PipelineSnapshot[] = [];
           for (const file of files) {
-            const parsed = parseTektonFile(file.path, file.text);
+            const parsed = parseTektonFile(file.path, file.text, files);
             for (const problem of parsed.problems) log.warn(`${location.webUrl}: ${problem}`);
             for (const run of parsed.pipelines) {
               const links = linkPipelineToImages(run, candidates, repo.subprojects);

@@ -3,6 +3,7 @@ import {
   ownerHandle,
   parseCodeowners,
   parseMaintainersFile,
+  parseOwnersAliases,
   parseOwnersFile,
 } from '../../../src/forges/codeowners.ts';
 
@@ -75,6 +76,69 @@ describe('parseCodeowners', () => {
     ]);
   });
 
+  it('gives GitLab exclusions (!path) no owners, not even the section defaults', () => {
+    const text = [
+      '[Backend] @backend-team', // 1
+      '/ee/app/services/', // 2
+      '!/ee/app/services/audit.rb', // 3
+      '!/ee/app/services/other.rb @someone', // 4
+      '[Dd]ocs/ @docs-team', // 5
+    ].join('\n');
+    const file = parseCodeowners(text, 'gitlab');
+    expect(file.rules).toEqual([
+      {
+        pattern: '/ee/app/services/',
+        owners: ['@backend-team'],
+        line: 2,
+        section: 'Backend',
+        defaultOwners: true,
+      },
+      {
+        pattern: '!/ee/app/services/audit.rb',
+        owners: [],
+        line: 3,
+        section: 'Backend',
+        exclude: true,
+      },
+      {
+        pattern: '!/ee/app/services/other.rb',
+        owners: [],
+        line: 4,
+        section: 'Backend',
+        exclude: true,
+      },
+      { pattern: '[Dd]ocs/', owners: ['@docs-team'], line: 5, section: 'Backend' },
+    ]);
+    expect(file.problems).toEqual([
+      {
+        line: 4,
+        message:
+          '"!/ee/app/services/other.rb" excludes files from code ownership, so its owners "@someone" are ignored; remove them.',
+      },
+    ]);
+  });
+
+  it('keeps the owners of a Forgejo negative pattern, and reads no sections there', () => {
+    const file = parseCodeowners('!frontend/.* @org/team\n[a-z]+\\.go @user\n', 'forgejo');
+    expect(file.rules).toEqual([
+      { pattern: '!frontend/.*', owners: ['@org/team'], line: 1 },
+      { pattern: '[a-z]+\\.go', owners: ['@user'], line: 2 },
+    ]);
+    expect(file.sections).toEqual([]);
+  });
+
+  it('says that GitHub does not support ! patterns', () => {
+    const file = parseCodeowners('* @a\n!docs/ @b\n', 'github');
+    expect(file.rules[1]).toEqual({ pattern: '!docs/', owners: [], line: 2, exclude: true });
+    expect(file.problems).toEqual([
+      {
+        line: 2,
+        message:
+          '"!docs/" negates a pattern, which GitHub CODEOWNERS does not support; GitHub ignores the line.',
+      },
+    ]);
+  });
+
   it('reports tokens that are not owners, naming the line', () => {
     expect(parseCodeowners('*.js alice @bob\n').problems).toEqual([
       {
@@ -118,7 +182,140 @@ describe('parseOwnersFile', () => {
   });
 });
 
+describe('OWNERS_ALIASES', () => {
+  const aliasesText = [
+    '# See the OWNERS_ALIASES docs',
+    'aliases:',
+    '  build-team:',
+    '    - alice',
+    '    - Bob',
+    '  docs-team: [carol]',
+  ].join('\n');
+
+  it('reads the aliases and their members', () => {
+    const { aliases, problems } = parseOwnersAliases(aliasesText);
+    expect(problems).toEqual([]);
+    expect(Object.fromEntries(aliases)).toEqual({
+      'build-team': ['alice', 'Bob'],
+      'docs-team': ['carol'],
+    });
+  });
+
+  it('resolves aliases named in OWNERS to their members, noting the alias', () => {
+    const { aliases } = parseOwnersAliases(aliasesText);
+    const owners = parseOwnersFile(
+      'approvers:\n  - Build-Team\nreviewers:\n  - dave\n  - docs-team\n',
+      aliases,
+    );
+    expect(owners).toEqual({
+      owners: [
+        { owner: 'alice', line: 2, detail: 'approver (alias build-team)' },
+        { owner: 'Bob', line: 2, detail: 'approver (alias build-team)' },
+        { owner: 'dave', line: 4, detail: 'reviewer' },
+        { owner: 'carol', line: 5, detail: 'reviewer (alias docs-team)' },
+      ],
+      problems: [],
+    });
+  });
+
+  it('says what is wrong with an OWNERS_ALIASES that is not a mapping of lists', () => {
+    expect(parseOwnersAliases('aliases:\n  team: alice\n').problems).toEqual([
+      'OWNERS_ALIASES: alias "team" is not a list of logins; write "team: [login, ...]".',
+    ]);
+    expect(parseOwnersAliases('- alice\n').problems).toEqual([
+      'OWNERS_ALIASES has no "aliases:" mapping; write "aliases:" followed by "name: [login, ...]" entries.',
+    ]);
+  });
+});
+
 describe('parseMaintainersFile', () => {
+  it('reads a Markdown table by its GitHub column, skipping an Alumni section', () => {
+    const text = [
+      '# Maintainers', // 1
+      '', // 2
+      '| Maintainer | GitHub ID | Affiliation |', // 3
+      '|------------|-----------|-------------|', // 4
+      '| Ann Example | [annex](https://github.com/annex) | [Acme](https://github.com/AcmeOrg) |', // 5
+      '| Ben Example | [benex](https://github.com/orgs/acme/people/benex) | Acme |', // 6
+      '| Cy Example | cyex | Acme |', // 7
+      '', // 8
+      '## Alumni', // 9
+      '', // 10
+      '| Maintainer | GitHub ID |', // 11
+      '|---|---|', // 12
+      '| Old Timer | [oldie](https://github.com/oldie) |', // 13
+      '', // 14
+      '## Credits', // 15
+      'Based on [CRI-O](https://github.com/cri-o/cri-o/blob/main/MAINTAINERS.md).', // 16
+    ].join('\n');
+    expect(parseMaintainersFile(text)).toEqual([
+      { owner: '@annex', line: 5, forge: 'github' },
+      { owner: '@benex', line: 6, forge: 'github' },
+      { owner: '@cyex', line: 7, forge: 'github' },
+    ]);
+  });
+
+  it('reads lists of profile links, skipping an Emeritus section', () => {
+    const text = [
+      '## Maintainers (in alphabetical order)',
+      '- [dana-x](https://github.com/dana-x), Example Inc.',
+      '- [@EveX](https://github.com/EveX/)',
+      '## Emeritus Maintainers',
+      '- [frank](https://github.com/frank)',
+    ].join('\n');
+    expect(parseMaintainersFile(text)).toEqual([
+      { owner: '@dana-x', line: 2, forge: 'github' },
+      { owner: '@EveX', line: 3, forge: 'github' },
+    ]);
+  });
+
+  it('reads a YAML file of lists, skipping the inactive one', () => {
+    const text =
+      'maintainers:\n- gina\n- "@hugo"\n- { name: Jo, github: JoGH }\ninactive:\n- ivan\n';
+    expect(parseMaintainersFile(text)).toEqual([
+      { owner: '@gina', line: 2 },
+      { owner: '@hugo', line: 3 },
+      { owner: '@JoGH', line: 4, forge: 'github' },
+    ]);
+  });
+
+  it('reads the people of a TOML file by their GitHub login, skipping former ones', () => {
+    const text = [
+      '[Rules]', // 1
+      '  text = """A maintainer is @someone who reviews."""', // 2
+      '[Org]', // 3
+      '  [Org.Maintainers]', // 4
+      '    people = ["jill", "kurt"]', // 5
+      '  [Org."Former maintainers"]', // 6
+      '    people = ["lena"]', // 7
+      '[people]', // 8
+      '  [people.jill]', // 9
+      '  Name = "Jill"', // 10
+      '  Email = "jill@example.org"', // 11
+      '  GitHub = "JillGH"', // 12
+      '  [people.kurt]', // 13
+      '  Email = "kurt@example.org"', // 14
+      '  [people.lena]', // 15
+      '  GitHub = "lena"', // 16
+    ].join('\n');
+    expect(parseMaintainersFile(text)).toEqual([
+      { owner: '@JillGH', line: 5, forge: 'github' },
+      { owner: 'kurt@example.org', line: 5 },
+    ]);
+  });
+
+  it('reads quoted CSV lines by their first field, the login', () => {
+    const text = [
+      '# GitHub ID, Name, Email address',
+      '"mona","Mona Lisa","mona@example.org"',
+      '"Nils", "Nils Holgersson", "nils@example.org"',
+    ].join('\n');
+    expect(parseMaintainersFile(text)).toEqual([
+      { owner: '@mona', line: 2 },
+      { owner: '@Nils', line: 3 },
+    ]);
+  });
+
   it('reads handles, or e-mail addresses where a line has no handle', () => {
     const text = [
       '# Maintainers',

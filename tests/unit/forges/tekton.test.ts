@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCelTriggers, parseTektonFile } from '../../../src/forges/tekton.ts';
+import { buildsOnPush, parseCelTriggers, parseTektonFile } from '../../../src/forges/tekton.ts';
 
 const BASE_IMAGES_PUSH = `apiVersion: tekton.dev/v1
 kind: PipelineRun
@@ -54,8 +54,52 @@ describe('parseCelTriggers', () => {
       ),
     ).toEqual({ event: 'pull_request', branch: 'main, f44' });
   });
+  it('reads a merge-queue clause as a push to the queue branches, not to the target branch', () => {
+    expect(
+      parseCelTriggers(
+        `(event == "pull_request" && target_branch == "main" && (!has(body.pull_request) || !body.pull_request.draft))
+        || (event == "push" && target_branch.startsWith("gh-readonly-queue/main/") && body.head_commit != "null")`,
+      ),
+    ).toEqual({ event: 'pull_request, push', branch: 'main, gh-readonly-queue/main/*' });
+  });
+  it('reads no constraint from a negated test or a test inside a call', () => {
+    expect(
+      parseCelTriggers(
+        'event == "push" && !target_branch.startsWith("gh-readonly-queue/") && files.all.exists(x, !x.startsWith(".tekton/"))',
+      ),
+    ).toEqual({ event: 'push' });
+    expect(parseCelTriggers('!(event == "pull_request") && target_branch == "main"')).toEqual({
+      branch: 'main',
+    });
+  });
   it('returns nothing for an expression without equality tests', () => {
     expect(parseCelTriggers('"Containerfile".pathChanged()')).toEqual({});
+  });
+});
+
+describe('buildsOnPush', () => {
+  const cel = (onCelExpression: string) => ({
+    ...parseCelTriggers(onCelExpression),
+    onCelExpression,
+  });
+  it('counts a push to a branch, to tags, or a run without a known event', () => {
+    expect(buildsOnPush(cel('event == "push" && target_branch == "main"'))).toBe(true);
+    expect(buildsOnPush({ event: 'push', branch: 'refs/tags/*' })).toBe(true);
+    expect(buildsOnPush({ event: 'push, pull_request', branch: '*' })).toBe(true);
+    expect(buildsOnPush(cel('"Containerfile".pathChanged()'))).toBe(true);
+    expect(buildsOnPush({})).toBe(true);
+  });
+  it('does not count pull requests, comments, or pushes to a merge queue only', () => {
+    expect(buildsOnPush(cel('event == "pull_request" && target_branch == "main"'))).toBe(false);
+    expect(buildsOnPush({ event: 'comment' })).toBe(false);
+    expect(
+      buildsOnPush(
+        cel(
+          '(event == "pull_request" && target_branch == "main") || (event == "push" && target_branch.startsWith("gh-readonly-queue/main/"))',
+        ),
+      ),
+    ).toBe(false);
+    expect(buildsOnPush({ event: 'push', branch: 'gh-readonly-queue/*' })).toBe(false);
   });
 });
 
@@ -105,6 +149,18 @@ metadata:
     ]);
   });
 
+  it('reads an on-comment PipelineRun as triggered by a comment', () => {
+    const text = `apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata:
+  name: chatops
+  annotations:
+    pipelinesascode.tekton.dev/on-comment: "^/(help|lgtm)"
+spec: {}
+`;
+    expect(parseTektonFile('.tekton/chatops.yaml', text).pipelines[0]?.event).toBe('comment');
+  });
+
   it('reports a YAML error with the file name instead of throwing', () => {
     const { pipelines, problems } = parseTektonFile(
       '.tekton/broken.yaml',
@@ -112,5 +168,145 @@ metadata:
     );
     expect(pipelines).toEqual([]);
     expect(problems[0]).toMatch(/^\.tekton\/broken\.yaml: /);
+  });
+});
+
+/** A PipelineRun of a Konflux-style repository with the given spec (YAML, indented by two). */
+function pipelineRun(name: string, spec: string, annotations = ''): string {
+  return `apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata:
+  name: ${name}
+  annotations:
+    pipelinesascode.tekton.dev/on-cel-expression: event == "push" && target_branch == "main"
+    build.appstudio.openshift.io/repo: https://github.com/example/app?rev={{revision}}
+${annotations}spec:
+${spec}`;
+}
+
+describe('parseTektonFile platforms', () => {
+  const platformsOf = (text: string, files: { path: string; text: string }[] = []) =>
+    parseTektonFile('.tekton/run.yaml', text, files).pipelines.map((run) => run.platforms);
+
+  it('reads the build-platforms default of an inline pipelineSpec, which a matrix uses', () => {
+    const text = pipelineRun(
+      'app-on-push',
+      `  params:
+  - name: output-image
+    value: quay.io/example/app:{{revision}}
+  pipelineSpec:
+    params:
+    - name: build-platforms
+      type: array
+      default:
+      - linux/x86_64
+      - linux/arm64
+    tasks:
+    - name: build-images
+      matrix:
+        params:
+        - name: PLATFORM
+          value:
+          - $(params.build-platforms)
+`,
+    );
+    expect(platformsOf(text)).toEqual([['linux/arm64', 'linux/x86_64']]);
+  });
+
+  it('prefers the PipelineRun value of build-platforms to the pipelineSpec default', () => {
+    const text = pipelineRun(
+      'app-on-push',
+      `  params:
+  - name: build-platforms
+    value: [linux/s390x]
+  pipelineSpec:
+    params:
+    - name: build-platforms
+      default: [linux/x86_64]
+`,
+    );
+    expect(platformsOf(text)).toEqual([['linux/s390x']]);
+  });
+
+  it('reads per-task PLATFORM params, and the architecture suffix of a task image without one', () => {
+    const text = pipelineRun(
+      'app-on-push',
+      `  pipelineSpec:
+    tasks:
+    - name: build-amd64
+      params:
+      - name: IMAGE
+        value: $(params.output-image)-amd64
+    - name: build-arm64
+      params:
+      - name: IMAGE
+        value: $(params.output-image)-arm64
+      - name: PLATFORM
+        value: linux/arm64
+    - name: build-s390x
+      params:
+      - name: PLATFORM
+        value: $(params.s390x-platform)
+    - name: build-index
+      params:
+      - name: IMAGE
+        value: $(params.output-image)
+    params:
+    - name: s390x-platform
+      default: linux/s390x
+`,
+    );
+    expect(platformsOf(text)).toEqual([['linux/amd64', 'linux/arm64', 'linux/s390x']]);
+  });
+
+  const OSTREE_PIPELINE = `apiVersion: tekton.dev/v1
+kind: Pipeline
+metadata:
+  name: ostree-build
+spec:
+  tasks:
+  - name: build-amd64
+    params:
+    - name: PLATFORM
+      value: linux/amd64
+  - name: build-ppc64le
+    params:
+    - name: PLATFORM
+      value: linux/ppc64le
+`;
+
+  it('follows a pipelineRef by name to a Pipeline in another .tekton file', () => {
+    const run = pipelineRun('os-on-push', '  pipelineRef:\n    name: ostree-build\n');
+    const files = [
+      { path: '.tekton/ostree-build.yaml', text: OSTREE_PIPELINE },
+      { path: '.tekton/run.yaml', text: run },
+    ];
+    expect(platformsOf(run, files)).toEqual([['linux/amd64', 'linux/ppc64le']]);
+    expect(platformsOf(run)).toEqual([[]]);
+  });
+
+  it('follows a git-resolver pipelineRef into the same repository only', () => {
+    const gitRef = (url: string) =>
+      pipelineRun(
+        'os-on-push',
+        `  pipelineRef:
+    resolver: git
+    params:
+    - name: url
+      value: ${url}
+    - name: revision
+      value: main
+    - name: pathInRepo
+      value: .tekton/ostree-build.yaml
+`,
+      );
+    const files = [{ path: '.tekton/ostree-build.yaml', text: OSTREE_PIPELINE }];
+    expect(platformsOf(gitRef('"{{ repo_url }}"'), files)).toEqual([
+      ['linux/amd64', 'linux/ppc64le'],
+    ]);
+    expect(platformsOf(gitRef('https://github.com/Example/app.git'), files)).toEqual([
+      ['linux/amd64', 'linux/ppc64le'],
+    ]);
+    expect(platformsOf(gitRef('https://github.com/other/pipelines'), files)).toEqual([[]]);
   });
 });

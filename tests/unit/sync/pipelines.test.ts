@@ -77,6 +77,24 @@ describe('linkPipelineToImages', () => {
     ]);
   });
 
+  it('does not link a pull-request PipelineRun that also runs on merge-queue pushes', () => {
+    const onCelExpression =
+      '(event == "pull_request" && target_branch == "main") || (event == "push" && target_branch.startsWith("gh-readonly-queue/main/"))';
+    expect(
+      linkPipelineToImages(
+        {
+          ...base,
+          event: 'pull_request, push',
+          branch: 'main, gh-readonly-queue/main/*',
+          onCelExpression,
+          component: 'fedora-bootc-44-standard',
+        },
+        images,
+        ['bootc-base-images'],
+      ),
+    ).toEqual([]);
+  });
+
   it('never links pull-request PipelineRuns', () => {
     expect(
       linkPipelineToImages(
