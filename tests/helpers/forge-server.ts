@@ -41,6 +41,8 @@ export interface FixtureRepo {
     labels: string[];
     pullRequest?: boolean;
     state?: 'open' | 'closed';
+    /** The web address the forge reports for the issue (default: the issue's own page). */
+    url?: string;
   }[];
   /** Issues turned off: GitHub answers 410, GitLab 403. */
   issuesDisabled?: boolean;
@@ -366,7 +368,8 @@ export async function startForgeServer(
           .sort((a, b) => b.number - a.number)
           .map((issue) => ({
             url: `${apiRepo}/issues/${issue.number}`,
-            html_url: `${htmlUrl}/${issue.pullRequest ? 'pull' : 'issues'}/${issue.number}`,
+            html_url:
+              issue.url ?? `${htmlUrl}/${issue.pullRequest ? 'pull' : 'issues'}/${issue.number}`,
             id: 5000 + issue.number,
             number: issue.number,
             title: issue.title,
@@ -578,7 +581,7 @@ export async function startForgeServer(
           updated_at: FIXED_DATE,
           labels: issue.labels,
           author: { id: 2, username: 'reporter' },
-          web_url: `${webUrl}/-/issues/${issue.number}`,
+          web_url: issue.url ?? `${webUrl}/-/issues/${issue.number}`,
         }));
       return paged(items, url, 'gitlab');
     }
@@ -780,7 +783,7 @@ export async function startForgeServer(
           .map((issue) => ({
             id: 6000 + issue.number,
             url: `${apiRepo}/issues/${issue.number}`,
-            html_url: `${htmlUrl}/issues/${issue.number}`,
+            html_url: issue.url ?? `${htmlUrl}/issues/${issue.number}`,
             number: issue.number,
             user: { id: 2, login: 'reporter' },
             title: issue.title,

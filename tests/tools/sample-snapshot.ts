@@ -3,15 +3,23 @@
  *
  * Nothing here reaches quay.io or ghcr.io, so this loads a local docker-registry with fixture images
  * shaped like the real catalog (the same repository names and tag schemes), points every registry
- * host at it with IMAGE_MODE_REGISTRIES, and runs the real sync twice: once, then again after new
- * builds of some base tags, so that lineage can say how far behind derived images are. Derived
- * images really share their base's layers (lineage `layers`); Universal Blue's rechunked images do
- * not, and fall through to `declared`. One mirror tag drifts. Signed images get cosign tags.
+ * host at it with IMAGE_MODE_REGISTRIES, and runs the real sync twice on a fixed sample clock: once,
+ * then again after new builds of some base tags, so that lineage can say how far behind derived
+ * images are. Every build is older than the sync that first sees it, and both syncs are no later
+ * than the moment the sample is taken (SAMPLE_NOW, shared with the sample forge).
+ *
+ * Derived images are built on the base their sources name: the catalog's `basedOn`, except where a
+ * source says otherwise (Fedora CoreOS builds on the quay.io/bootc-devel builder that
+ * fedora-coreos-config pins), so lineage by layers only confirms what is true. Universal Blue's
+ * rechunked images share no layers and fall through to `declared`. Tags follow the real schemes: a
+ * Rawhide build carries its version number beside `rawhide` (base-images RELEASE.md). One mirror
+ * tag drifts. Signed images get cosign tags. The sync starts from an empty snapshot, so nothing of
+ * an earlier run leaks into the histories.
  *
  *   npm run snapshot:sample -- [--catalog DIR] [--snapshot DIR|FILE]
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +42,7 @@ import {
   type PlatformSpec,
   type Pushed,
 } from '../helpers/registry.ts';
+import { RAWHIDE_VERSION, SAMPLE_NOW } from '../fixtures/forges/sample.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,10 +51,22 @@ const { values } = parseArgs({
   },
 });
 
-/** The day the fixture builds are dated from (newest build). */
-const NEWEST = Date.UTC(2026, 10, 24);
 const DAY = 86_400_000;
-/** Fedora releases in the sample: 44 is stable, 45 branched, rawhide is 46. */
+const HOUR = 3_600_000;
+/** The sample clock. The second sync is the moment the sample is taken. */
+const SECOND_SYNC = SAMPLE_NOW.getTime();
+/** New builds of some base tags, two days before the second sync. */
+const REBUILT = SECOND_SYNC - 2 * DAY - 3 * HOUR;
+/** The first sync, a week before the second. */
+const FIRST_SYNC = SECOND_SYNC - 7 * DAY;
+/** The newest build the first sync sees (older builds are dated back from it). */
+const NEWEST = FIRST_SYNC - 6 * HOUR;
+if (!(NEWEST < FIRST_SYNC && FIRST_SYNC < REBUILT && REBUILT < SECOND_SYNC))
+  throw new Error(
+    'The sample clock is out of order: builds must come before the sync that sees them.',
+  );
+
+/** The release each channel follows in the sample: 44 is stable, 45 branched, Rawhide is 46. */
 const CHANNELS: Record<string, string> = {
   latest: '44',
   stable: '44',
@@ -57,7 +78,7 @@ const CHANNELS: Record<string, string> = {
   'next-devel': '45',
   beta: '45',
   unstable: '45',
-  rawhide: 'rawhide',
+  rawhide: RAWHIDE_VERSION,
   stream9: '9',
   stream10: '10',
 };
@@ -71,15 +92,19 @@ function hex(seed: string, length: number): string {
   return createHash('sha256').update(seed).digest('hex').slice(0, length);
 }
 
-/** Make the i-th newest tag name for a pattern (same scheme as the real registries). */
+/**
+ * Make the i-th newest tag name for a pattern (same scheme as the real registries). Dated and
+ * revision tags are weekly builds; version tags are a day apart.
+ */
 function instantiate(pattern: string, i: number, seed: string): { tag: string; created: number } {
   const dated = pattern.includes('<date>');
-  const created = NEWEST - (dated ? 7 * i : i) * DAY;
+  const weekly = dated || pattern.includes('<sha>');
+  const created = NEWEST - (weekly ? 7 * i : i) * DAY;
   let nth = 0;
   const tag = pattern.replace(/<([a-z]+)>/g, (_, name: string) => {
     switch (name) {
       case 'version':
-        return dated ? '44' : String(45 - i);
+        return dated ? '44' : String(Number(RAWHIDE_VERSION) - 1 - i);
       case 'major':
         return dated ? '44' : String(44 - i);
       case 'date':
@@ -97,38 +122,105 @@ function instantiate(pattern: string, i: number, seed: string): { tag: string; c
   return { tag, created };
 }
 
-/** The tags to push for an image: exact stream tags, and a few of each pattern. */
-function fixtureTags(image: Image): Map<string, number> {
-  const tags = new Map<string, number>();
-  for (const stream of image.streams as Stream[]) {
-    for (const tag of stream.tags ?? []) tags.set(tag, NEWEST - (tag === 'rawhide' ? 0 : 1) * DAY);
-    if (stream.match) {
-      const re = compileTagPattern(stream.match);
-      for (let i = 0; i < Math.min(stream.keep, 3); i++) {
-        const { tag, created } = instantiate(stream.match, i, image.ref);
-        if (re.test(tag) && !tags.has(tag)) tags.set(tag, created);
+/** A tag to push: a build of its own, or a moving tag that shares another tag's build. */
+type FixtureTag = { created: number; alias?: string };
+
+/**
+ * The tags to push for an image: exact stream tags and a few of each pattern. A channel shares the
+ * build of its release's tag, which every channel whose release a pattern of the image matches
+ * gets (base-images RELEASE.md, "Tags Applied": a Rawhide compose is tagged `<version>` and
+ * `rawhide`, the stable release `<version>` and `latest`). In a repository tagged by revision,
+ * `latest` is the newest revision.
+ */
+function fixtureTags(image: Image): Map<string, FixtureTag> {
+  const tags = new Map<string, FixtureTag>();
+  const streams = image.streams as Stream[];
+  const patterns = streams.flatMap((stream) => (stream.match ? [stream.match] : []));
+  const matches = (tag: string) => patterns.some((pattern) => compileTagPattern(pattern).test(tag));
+  const revisions = patterns.find((pattern) => pattern.includes('<sha>'));
+  for (const pattern of patterns) {
+    const re = compileTagPattern(pattern);
+    for (let i = 0; i < Math.min(streams.find((s) => s.match === pattern)!.keep, 3); i++) {
+      const { tag, created } = instantiate(pattern, i, image.ref);
+      if (re.test(tag) && !tags.has(tag)) tags.set(tag, { created });
+    }
+  }
+  for (const stream of streams) {
+    for (const tag of stream.tags ?? []) {
+      if (tags.has(tag)) continue;
+      const created = NEWEST - (tag === 'rawhide' ? 0 : 1) * DAY;
+      const release = CHANNELS[tag];
+      if (tag === 'latest' && revisions) {
+        tags.set(tag, { created, alias: instantiate(revisions, 0, image.ref).tag });
+      } else if (release && release !== tag && matches(release)) {
+        if (!tags.has(release)) tags.set(release, { created });
+        tags.set(tag, { created: tags.get(release)!.created, alias: release });
+      } else {
+        tags.set(tag, { created });
       }
     }
   }
   return tags;
 }
 
-/** The release a tag stands for: its number, or the channel's. */
-function releaseOf(tag: string): string | undefined {
+/** The release a tag stands for: its repository's (fedora-bootc-44-standard), its number, or its channel's. */
+function releaseOf(ref: string, tag: string): string | undefined {
+  const own = /-(\d{2}|rawhide)-[a-z]+$/.exec(ref)?.[1];
+  if (own) return own === 'rawhide' ? RAWHIDE_VERSION : own;
   if (CHANNELS[tag]) return CHANNELS[tag];
-  const m = /(?:^|[-.])(\d{2})(?:$|[-.])/.exec(tag) ?? /^(\d{2})/.exec(tag);
+  const m = /(?:^|[-.])(\d{2})(?:$|[-.])/.exec(tag) ?? /^(\d{2})(?:$|[-.])/.exec(tag);
   return m?.[1];
 }
+
+/**
+ * Fedora CoreOS is built FROM the builder that fedora-coreos-config pins in build-args.conf
+ * (`BUILDER_IMG=quay.io/bootc-devel/fedora-bootc-<rawhide|44>-standard`), whatever base the
+ * catalog declares; the sample builds it there so that lineage by layers never confirms a base the
+ * sources contradict.
+ */
+const FCOS = /^quay\.io\/(fedora|coreos-devel)\/fedora-coreos$/;
+/** The development repository of a release's standard tier, e.g. quay.io/bootc-devel/fedora-bootc-44-standard. */
+function standardBuilder(release: string): string {
+  return `quay.io/bootc-devel/fedora-bootc-${release === RAWHIDE_VERSION ? 'rawhide' : release}-standard`;
+}
+
+/** New builds pushed between the two syncs: a tag rebuilt, and the tags moved to the new build. */
+const REBUILDS: Array<{ ref: string; tag: string; aliases: string[] }> = [
+  { ref: 'quay.io/fedora/fedora-bootc', tag: '44', aliases: ['latest'] },
+  { ref: 'quay.io/fedora-ostree-desktops/silverblue', tag: '44', aliases: [] },
+  { ref: 'quay.io/fedora-ostree-desktops/kinoite', tag: '44', aliases: [] },
+  {
+    ref: 'quay.io/bootc-devel/fedora-bootc-44-standard',
+    tag: hex('quay.io/bootc-devel/fedora-bootc-44-standard:rebuild', 40),
+    aliases: ['latest'],
+  },
+];
 
 const catalog = await loadCatalog(values.catalog);
 const images = catalogImages(catalog);
 const byRef = new Map(images.map((image) => [image.ref, image]));
+
+/** The repositories an image is built on in the sample: its sources' builders, else its declared base. */
+function basesOf(image: Image): string[] {
+  if (FCOS.test(image.ref))
+    return images
+      .map((i) => i.ref)
+      .filter((ref) => /^quay\.io\/bootc-devel\/fedora-bootc-[a-z0-9]+-standard$/.test(ref));
+  return image.basedOn && byRef.has(image.basedOn) ? [image.basedOn] : [];
+}
+
 const registry = await startRegistry();
-const cacheDir = await mkdtemp(join(tmpdir(), 'imh-sample-cache-'));
+const workDir = await mkdtemp(join(tmpdir(), 'imh-sample-'));
+const cacheDir = join(workDir, 'cache');
+// Sync into an empty snapshot: an earlier sample's histories must not leak into this one.
+const workSnapshot = join(workDir, 'images.json');
 try {
   const base = registry.url;
-  /** Layers pushed per image ref, tag and platform, so derived images can build on them. */
-  const built = new Map<string, Map<string, Map<string, Layer[]>>>();
+  /** Builds pushed per image ref and tag, so derived images can build on them. */
+  const built = new Map<
+    string,
+    Map<string, { layers: Map<string, Layer[]>; created: number; release?: string }>
+  >();
   const pushedTags = new Map<string, Map<string, Pushed>>();
 
   const labelsFor = (image: Image, version: string | undefined): Record<string, string> => {
@@ -138,14 +230,31 @@ try {
     return labels;
   };
 
-  /** Pick the base tag a derived tag is built from. */
-  const baseTagFor = (baseRef: string, tag: string): string | undefined => {
-    const tags = built.get(baseRef);
-    if (!tags) return undefined;
-    if (tags.has(tag)) return tag;
-    const release = releaseOf(tag);
-    if (release && tags.has(release)) return release;
-    return tags.has('latest') ? 'latest' : [...tags.keys()].sort(compareVersions).at(-1);
+  /**
+   * The base build a derived build starts from: a build of the same Fedora release that is no newer
+   * than the derived one, under the same tag name when there is one, else the newest. Fedora CoreOS
+   * builds on its release's builder; the others on their declared base.
+   */
+  const builderOf = (
+    image: Image,
+    tag: string,
+    created: number,
+  ): { ref: string; tag: string } | undefined => {
+    const release = releaseOf(image.ref, tag);
+    const ref = FCOS.test(image.ref) && release ? standardBuilder(release) : image.basedOn;
+    const builds = ref ? built.get(ref) : undefined;
+    if (!ref || !builds) return undefined;
+    const eligible = [...builds]
+      .filter(([, build]) => build.release === release && build.created <= created)
+      .sort(
+        ([a, x], [b, y]) =>
+          Number(b === tag) - Number(a === tag) || y.created - x.created || compareVersions(b, a),
+      );
+    if (eligible.length === 0)
+      throw new Error(
+        `No build of ${ref} for Fedora ${release} is as old as ${image.ref}:${tag} (${new Date(created).toISOString()}); date the sample's base builds earlier.`,
+      );
+    return { ref, tag: eligible[0]![0] };
   };
 
   /** Push one build of a tag; `generation` changes the image's own layer (a rebuild). */
@@ -157,7 +266,9 @@ try {
   ): Promise<Pushed> {
     const { repository } = parseReference(image.ref);
     const platforms = image.platforms.length > 0 ? image.platforms : ['linux/amd64'];
-    const baseTag = image.basedOn ? baseTagFor(image.basedOn, tag) : undefined;
+    const release = releaseOf(image.ref, tag);
+    const rechunked = RECHUNKED.test(image.ref);
+    const builder = rechunked ? undefined : builderOf(image, tag, created);
     const specs: PlatformSpec[] = platforms.map((platform) => {
       const [os, architecture, variant] = platform.split('/') as [
         string,
@@ -166,14 +277,11 @@ try {
       ];
       const own = [makeLayer(`${image.ref}:${tag}:${platform}:${generation}`)];
       let layers = own;
-      if (image.basedOn && baseTag && !RECHUNKED.test(image.ref)) {
-        const baseLayers = built.get(image.basedOn)?.get(baseTag)?.get(platform);
+      if (builder) {
+        const baseLayers = built.get(builder.ref)!.get(builder.tag)!.layers.get(platform);
         if (baseLayers) layers = [...baseLayers, ...own];
-      } else if (!image.basedOn) {
-        layers = [
-          makeLayer(`${image.ref}:os:${releaseOf(tag) ?? tag}:${platform}:${generation}`),
-          ...own,
-        ];
+      } else if (!rechunked) {
+        layers = [makeLayer(`${image.ref}:os:${release ?? tag}:${platform}:${generation}`), ...own];
       } else {
         // Rechunked: the same content regrouped into new layers.
         layers = [
@@ -185,7 +293,7 @@ try {
         os,
         architecture,
         layers,
-        labels: labelsFor(image, releaseOf(tag)),
+        labels: labelsFor(image, release),
         created: new Date(created).toISOString(),
       };
       if (variant) spec.variant = variant;
@@ -195,37 +303,33 @@ try {
       platforms: specs,
       index: specs.length > 1,
     });
-    const layersByPlatform = new Map(platforms.map((p, i) => [p, specs[i]!.layers]));
+    const layers = new Map(platforms.map((p, i) => [p, specs[i]!.layers]));
     if (!built.has(image.ref)) built.set(image.ref, new Map());
-    built.get(image.ref)!.set(tag, layersByPlatform);
+    built.get(image.ref)!.set(tag, { layers, created, ...(release ? { release } : {}) });
     if (!pushedTags.has(image.ref)) pushedTags.set(image.ref, new Map());
     pushedTags.get(image.ref)!.set(tag, pushed);
     return pushed;
   }
 
+  /** Point another tag at a tag's build, as a registry does for a moving tag. */
+  async function alias(image: Image, from: string, to: string): Promise<void> {
+    await retag(base, parseReference(image.ref).repository, from, to);
+    built.get(image.ref)!.set(to, built.get(image.ref)!.get(from)!);
+    pushedTags.get(image.ref)!.set(to, pushedTags.get(image.ref)!.get(from)!);
+  }
+
   // Bases before the images built on them.
   const depth = (image: Image): number =>
-    image.basedOn && byRef.get(image.basedOn) ? 1 + depth(byRef.get(image.basedOn)!) : 0;
+    Math.max(0, ...basesOf(image).map((ref) => 1 + depth(byRef.get(ref)!)));
   let drifted = false;
   const ordered = [...images].sort((a, b) => depth(a) - depth(b) || a.ref.localeCompare(b.ref));
   for (const image of ordered) {
-    const tags = fixtureTags(image);
-    const aliases: Array<[string, string]> = [];
-    for (const [tag, created] of [...tags.entries()].sort(([a], [b]) => compareVersions(a, b))) {
-      // Channels that point at a release tag share its build, as on the real registries.
-      const release = CHANNELS[tag];
-      if (release && release !== tag && tags.has(release)) {
-        aliases.push([release, tag]);
-        continue;
-      }
-      await pushTag(image, tag, created);
-    }
+    const tags = [...fixtureTags(image)].sort(([a], [b]) => compareVersions(a, b));
+    for (const [tag, { created, alias: target }] of tags)
+      if (!target) await pushTag(image, tag, created);
+    // Moving tags share another tag's build, as on the real registries.
+    for (const [tag, { alias: target }] of tags) if (target) await alias(image, target, tag);
     const { repository } = parseReference(image.ref);
-    for (const [from, to] of aliases) {
-      await retag(base, repository, from, to);
-      built.get(image.ref)!.set(to, built.get(image.ref)!.get(from)!);
-      pushedTags.get(image.ref)!.set(to, pushedTags.get(image.ref)!.get(from)!);
-    }
     if (image.signed) {
       for (const pushed of new Set([...pushedTags.get(image.ref)!.values()].map((p) => p.digest)))
         await pushSignatureTag(base, repository, pushed, 'sig');
@@ -233,10 +337,9 @@ try {
     // Mirrors serve the same bytes: copy every tag; drift one tag of the first mirror.
     for (const [m, mirror] of image.mirrors.entries()) {
       const mirrorRepo = parseReference(mirror).repository;
-      const { repository: source } = parseReference(image.ref);
       const tagNames = [...pushedTags.get(image.ref)!.keys()].sort(compareVersions);
       for (const tag of tagNames) {
-        await copyManifest(base, source, mirrorRepo, tag);
+        await copyManifest(base, repository, mirrorRepo, tag);
       }
       if (m === 0 && !drifted && tagNames.includes('43')) {
         drifted = true;
@@ -261,78 +364,60 @@ try {
       .map((host) => `${host}=${base}`)
       .join(','),
   });
-  const note = (when: string) =>
-    `Sample data: fixture images shaped like the real registries (same repository names and tag schemes), loaded into a local registry and synced on ${when}. Digests, dates and sizes are not real. Run \`npm run sync\` to replace it with live data.`;
+  const sample = {
+    note: `Sample data: fixture images shaped like the real registries (same repository names and tag schemes), loaded into a local registry and synced on a sample clock (last sync ${new Date(SECOND_SYNC).toISOString().slice(0, 10)}). Digests, dates and sizes are not real. Run \`npm run sync\` to replace it with live data.`,
+  };
   const log = (line: string) => {
     if (!line.startsWith('ok:')) console.log(line);
   };
-  const first = await runImagesStep({
-    catalog,
-    snapshot: values.snapshot,
-    config,
-    cacheDir,
-    maxStaleDays: 7,
-    log,
-    sample: { note: note(new Date().toISOString().slice(0, 10)) },
-    now: () => new Date(NEWEST - DAY),
-  });
+  const sync = (at: number) =>
+    runImagesStep({
+      catalog,
+      snapshot: workSnapshot,
+      config,
+      cacheDir,
+      maxStaleDays: 7,
+      log,
+      sample,
+      now: () => new Date(at),
+    });
+  const first = await sync(FIRST_SYNC);
   console.log(`first sync: ${first.summary}`);
 
-  // New builds of some base tags, a week later: the images built on the old builds are now behind.
-  for (const ref of [
-    'quay.io/fedora/fedora-bootc',
-    'quay.io/fedora-ostree-desktops/silverblue',
-    'quay.io/fedora-ostree-desktops/kinoite',
-  ]) {
-    const image = byRef.get(ref);
-    if (!image || !built.get(ref)?.has('44')) continue;
-    await pushTag(image, '44', NEWEST + 6 * DAY, 1);
-    if (built.get(ref)!.has('latest'))
-      await retag(base, parseReference(ref).repository, '44', 'latest');
+  // New builds of some base tags before the second sync: the images built on the old builds are now behind.
+  for (const rebuild of REBUILDS) {
+    const image = byRef.get(rebuild.ref);
+    if (!image || !built.has(rebuild.ref)) continue;
+    await pushTag(image, rebuild.tag, REBUILT, 1);
+    const moved = rebuild.aliases.filter((tag) => built.get(rebuild.ref)!.has(tag));
+    for (const tag of moved) await alias(image, rebuild.tag, tag);
+    const { repository } = parseReference(rebuild.ref);
     if (image.signed)
       await pushSignatureTag(
         base,
-        parseReference(ref).repository,
-        pushedTags.get(ref)!.get('44')!.digest,
+        repository,
+        pushedTags.get(rebuild.ref)!.get(rebuild.tag)!.digest,
         'sig',
       );
     for (const mirror of image.mirrors) {
-      await copyManifest(
-        base,
-        parseReference(ref).repository,
-        parseReference(mirror).repository,
-        '44',
-      );
-      await copyManifest(
-        base,
-        parseReference(ref).repository,
-        parseReference(mirror).repository,
-        'latest',
-      );
+      for (const tag of [rebuild.tag, ...moved])
+        await copyManifest(base, repository, parseReference(mirror).repository, tag);
     }
   }
-  const second = await runImagesStep({
-    catalog,
-    snapshot: values.snapshot,
-    config,
-    cacheDir,
-    maxStaleDays: 7,
-    log,
-    sample: { note: note(new Date().toISOString().slice(0, 10)) },
-  });
+  const second = await sync(SECOND_SYNC);
   console.log(`second sync: ${second.summary}`);
-  const size = (await stat(imagesFile(values.snapshot))).size;
+  const target = imagesFile(values.snapshot);
+  await copyFile(workSnapshot, target);
+  const size = (await stat(target)).size;
   const methods: Record<string, number> = {};
   for (const image of second.snapshot.images)
     for (const tag of image.tags)
       if (tag.basedOn) methods[tag.basedOn.method] = (methods[tag.basedOn.method] ?? 0) + 1;
-  console.log(
-    `${imagesFile(values.snapshot)}: ${(size / 1024).toFixed(0)} KiB; lineage ${JSON.stringify(methods)}`,
-  );
+  console.log(`${target}: ${(size / 1024).toFixed(0)} KiB; lineage ${JSON.stringify(methods)}`);
   if (!second.ok) process.exitCode = 1;
 } finally {
   await registry.stop();
-  await rm(cacheDir, { recursive: true, force: true });
+  await rm(workDir, { recursive: true, force: true });
 }
 
 /** Copy a tag's manifest (and, for an index, its children) from one repository to another of the same registry. */
