@@ -31,7 +31,7 @@ const reposFile = join(values.snapshot, SNAPSHOT_FILES.repos);
 const repos = await readSnapshotFile(reposFile, ReposSnapshotSchema);
 if (!repos)
   console.warn(
-    `${reposFile} does not exist yet; run \`npm run sync:repos\` to read the repositories. Auditing the catalog alone.`,
+    `${reposFile} does not exist yet; run \`npm run sync -- --steps repos\` to read the repositories. Auditing the catalog alone.`,
   );
 const audit = auditOwnership(catalog, repos, new Date());
 process.stdout.write(values.json ? stringifySnapshot(audit) : formatAuditReport(audit, catalog));

@@ -128,7 +128,7 @@ export function auditOwnership(
           ...base,
           kind: 'repo-unavailable',
           severity: repo?.forge === 'other' ? 'info' : 'warning',
-          message: `No data for ${url}${repo?.error ? `: ${repo.error}` : ': it was not in the last sync; run `npm run sync:repos`.'}`,
+          message: `No data for ${url}${repo?.error ? `: ${repo.error}` : ': it was not in the last sync; run `npm run sync -- --steps repos`.'}`,
         });
         continue;
       }
