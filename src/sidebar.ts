@@ -3,8 +3,7 @@
  * catalog so that a new subproject, image or SIG appears without touching the config.
  */
 import type { Catalog } from './catalog/index.ts';
-import { imagePath } from './site/index.ts';
-import { sigPath, subprojectPath } from './site/index.ts';
+import { imagePath, orderCatalog, sigPath, subprojectPath } from './site/index.ts';
 
 type SidebarItem =
   | { label: string; link: string; badge?: string }
@@ -13,9 +12,7 @@ type SidebarItem =
 
 /** Build the sidebar of the site from the catalog. */
 export function buildSidebar(catalog: Catalog): SidebarItem[] {
-  const subprojects = [...catalog.subprojects].sort(
-    (a, b) => Number(b.official) - Number(a.official) || a.name.localeCompare(b.name),
-  );
+  const { subprojects, sigs } = orderCatalog(catalog);
   return [
     { label: 'Start here', items: [{ autogenerate: { directory: 'start-here' } }] },
     { label: 'Guides', items: [{ autogenerate: { directory: 'guides' } }] },
@@ -57,9 +54,7 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
         {
           label: 'SIGs and teams',
           collapsed: true,
-          items: [...catalog.sigs]
-            .sort((a, b) => a.name.localeCompare(b.name))
-            .map((sig) => ({ label: sig.name, link: sigPath(sig.id) })),
+          items: sigs.map((sig) => ({ label: sig.name, link: sigPath(sig.id) })),
         },
       ],
     },

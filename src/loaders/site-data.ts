@@ -1,38 +1,35 @@
 /**
  * The site's data for pages: the catalog and snapshot collections put back together as the typed
- * {@link SiteData} that src/catalog/views.ts works on. Read once per build.
+ * {@link SiteData} that src/site/ works on, in the order pages list them. Read once per build.
  */
 import { getCollection, getEntry } from 'astro:content';
-import type { Initiative, Sig, Subproject } from '../catalog/index.ts';
-import type { AuditSnapshot, ImagesSnapshot, ReposSnapshot } from '../snapshot/index.ts';
-import type { SiteData } from '../site/index.ts';
+import { orderCatalog, type SiteData } from '../site/index.ts';
 
 let cached: Promise<SiteData> | undefined;
 
 /** Gather the catalog and the snapshot from the content collections. */
 async function gather(): Promise<SiteData> {
-  const [subprojects, sigs, initiative, snapshot] = await Promise.all([
+  const [subprojects, sigs, initiative, images, repos, audit] = await Promise.all([
     getCollection('subprojects'),
     getCollection('sigs'),
     getEntry('initiative', 'initiative'),
-    getCollection('snapshot'),
+    getEntry('images', 'images'),
+    getEntry('repos', 'repos'),
+    getEntry('audit', 'audit'),
   ]);
   if (!initiative)
     throw new Error(
       'The initiative collection is empty; content/catalog/initiative.yaml must exist.',
     );
-  const part = <T>(id: string) => snapshot.find((entry) => entry.id === id)?.data as T | undefined;
-  const order = (a: Subproject, b: Subproject) =>
-    Number(b.official) - Number(a.official) || a.name.localeCompare(b.name);
   return {
-    catalog: {
-      initiative: initiative.data as Initiative,
-      sigs: sigs.map((entry) => entry.data as Sig).sort((a, b) => a.name.localeCompare(b.name)),
-      subprojects: subprojects.map((entry) => entry.data as Subproject).sort(order),
-    },
-    images: part<ImagesSnapshot>('images'),
-    repos: part<ReposSnapshot>('repos'),
-    audit: part<AuditSnapshot>('audit'),
+    catalog: orderCatalog({
+      initiative: initiative.data,
+      sigs: sigs.map((entry) => entry.data),
+      subprojects: subprojects.map((entry) => entry.data),
+    }),
+    images: images?.data,
+    repos: repos?.data,
+    audit: audit?.data,
   };
 }
 

@@ -2,21 +2,22 @@
  * The JSON the site publishes under /api/, for people who build on it. Shapes are plain and
  * stable: catalog facts and snapshot facts side by side, with the same names as the snapshot.
  */
-import {
-  listImages,
-  listOrphans,
-  listOwners,
-  imagePath,
-  type ImageView,
-  type SiteData,
-} from './views.ts';
+import { listImages, type ImageView } from './images.ts';
+import { imagePath } from './links.ts';
 import { evaluateMilestones } from './milestones.ts';
+import { listOrphans, listOwners, type DeliverableView } from './owners.ts';
+import type { SiteData } from './views.ts';
 
 /** Make a JSON response with deterministic, readable output. */
 export function jsonResponse(value: unknown): Response {
   return new Response(`${JSON.stringify(value, null, 2)}\n`, {
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
+}
+
+/** The validated catalog: initiative, SIGs and subprojects, in the order pages list them. */
+export function exportCatalog(data: SiteData) {
+  return { schemaVersion: 1, ...data.catalog };
 }
 
 /** One image: catalog facts, status and every tracked tag. */
@@ -51,13 +52,7 @@ export function exportImages(data: SiteData) {
 
 /** Owners with what they own and take over, orphaned deliverables, and the audit findings. */
 export function exportOwners(data: SiteData) {
-  const ref = ({
-    subproject,
-    deliverable,
-  }: {
-    subproject: { id: string };
-    deliverable: { id: string; title: string; state: string };
-  }) => ({
+  const ref = ({ subproject, deliverable }: DeliverableView) => ({
     subproject: subproject.id,
     deliverable: deliverable.id,
     title: deliverable.title,

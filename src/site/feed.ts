@@ -3,13 +3,9 @@
  * feed reader shows when a new base image or a rebuilt variant appears. Entry ids are stable: the
  * repository and digest, so a build seen again is not a new entry.
  */
-import {
-  groupTagsByDigest,
-  imagePath,
-  listImages,
-  formatPlatform,
-  type SiteData,
-} from './views.ts';
+import { formatPlatform, groupTagsByDigest, listImages } from './images.ts';
+import { imagePath } from './links.ts';
+import type { SiteData } from './views.ts';
 
 /** Escape text for XML. */
 function escapeXml(text: string): string {

@@ -1,5 +1,5 @@
-/** Web addresses of the things the catalog names: owners, chat rooms, tags, images. */
-import { isSigOwner } from '../catalog/index.ts';
+/** Web addresses of the things the catalog names: owners, chat rooms, tags, images, pages of this site. */
+import { canonicalRepository, isSigOwner } from '../catalog/index.ts';
 
 /** A label and the address it links to (undefined when there is nowhere to go). */
 export interface Link {
@@ -33,6 +33,24 @@ export function sigPath(id: string): string {
 /** The site path of a subproject's page. */
 export function subprojectPath(id: string): string {
   return `/subprojects/${id}/`;
+}
+
+/** The site path of a subproject's handover guide, written in content/docs/handover/. */
+export function handoverPath(id: string): string {
+  return `/handover/${id}/`;
+}
+
+/** The site path of an image page: `/images/quay.io/fedora/fedora-bootc/`. */
+export function imagePath(ref: string): string {
+  return `/images/${canonicalRepository(ref)}/`;
+}
+
+/** Where to edit a subproject's catalog file on the project's forge. */
+export function subprojectEditUrl(
+  repo: { repoUrl: string; repoBranch: string; catalogDir: string },
+  id: string,
+): string {
+  return `${repo.repoUrl}/src/branch/${repo.repoBranch}/${repo.catalogDir}/subprojects/${id}.yaml`;
 }
 
 /** The site path of a deliverable's row on its subproject's page. */

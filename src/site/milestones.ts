@@ -4,15 +4,10 @@
  * reader can check. Pure functions, no Astro.
  */
 import { canonicalRepository } from '../catalog/index.ts';
-import type { Criterion, Milestone } from '../catalog/index.ts';
-import {
-  findImage,
-  formatPlatform,
-  listImages,
-  listRepos,
-  type ImageView,
-  type SiteData,
-} from './views.ts';
+import type { Catalog, Criterion, Milestone } from '../catalog/index.ts';
+import { baseRepository, findImage, formatPlatform, listImages, type ImageView } from './images.ts';
+import { isOrphaned, listRepos } from './owners.ts';
+import type { SiteData } from './views.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Lineage
@@ -37,7 +32,7 @@ export function standingOnBase(
   const tag = view.snapshot.tags.find((candidate) => candidate.basedOn) ?? view.snapshot.tags[0]!;
   if (!tag.basedOn)
     return { standing: view.image.basedOn ? 'declared' : 'no-base', path: [view.ref] };
-  const baseRef = tag.basedOn.ref.replace(/[:@][^/]*$/, '');
+  const baseRef = baseRepository(tag.basedOn);
   const parent = findImage(data, baseRef);
   if (!tag.basedOn.verified) {
     return {
@@ -127,7 +122,7 @@ function evaluateTagPublished(
 }
 
 /** Evaluate one criterion against the snapshot. */
-export function evaluateCriterion(data: SiteData, criterion: Criterion): CriterionResult {
+function evaluateCriterion(data: SiteData, criterion: Criterion): CriterionResult {
   if (criterion.kind === 'tag-published') return evaluateTagPublished(data, criterion);
   // Every other kind names a subproject.
   const subproject = data.catalog.subprojects.find(
@@ -211,9 +206,7 @@ export function evaluateCriterion(data: SiteData, criterion: Criterion): Criteri
           status: 'not-met',
           evidence: [`${subproject.name} declares no deliverables.`],
         };
-      const orphans = subproject.deliverables.filter(
-        (deliverable) => !deliverable.owner || deliverable.state === 'orphaned',
-      );
+      const orphans = subproject.deliverables.filter(isOrphaned);
       const interim = subproject.deliverables.filter(
         (deliverable) =>
           deliverable.owner &&
@@ -259,4 +252,44 @@ export function evaluateMilestones(data: SiteData, now: Date): MilestoneResult[]
       daysLeft,
     };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wording
+
+/** Say what a criterion asks for, naming subprojects as the catalog does. */
+export function describeCriterion(catalog: Catalog, criterion: Criterion): string {
+  const name = (id: string) =>
+    catalog.subprojects.find((subproject) => subproject.id === id)?.name ?? id;
+  switch (criterion.kind) {
+    case 'tag-published':
+      return `${criterion.image}:${criterion.tag} is published${criterion.platforms.length ? ` for ${criterion.platforms.join(', ')}` : ''}`;
+    case 'built-on-base':
+      return `Every variant and downstream image of ${name(criterion.subproject)} is built on ${criterion.base}`;
+    case 'pipeline-builds':
+      return `A Konflux pipeline builds ${criterion.image ?? `the images of ${name(criterion.subproject)}`}`;
+    case 'deliverables-owned':
+      return `Every deliverable of ${name(criterion.subproject)} has an owner`;
+  }
+}
+
+const STATUS_LABELS: Record<CriterionStatus, string> = {
+  met: 'met',
+  'not-met': 'not met',
+  unknown: 'no data',
+};
+
+/** Say how a criterion or milestone stands: `met`, `not met`, `no data`. */
+export function criterionStatusLabel(status: CriterionStatus): string {
+  return STATUS_LABELS[status];
+}
+
+/** Count the criteria of a milestone that are met. */
+export function countMet(result: MilestoneResult): number {
+  return result.criteria.filter((criterion) => criterion.status === 'met').length;
+}
+
+/** Say how far a target date is: `in 12 days`, `3 days ago`. */
+export function describeDaysLeft(daysLeft: number): string {
+  return daysLeft >= 0 ? `in ${daysLeft} days` : `${-daysLeft} days ago`;
 }

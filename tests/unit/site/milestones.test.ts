@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateMilestones, standingOnBase } from '../../../src/site/milestones.ts';
-import { listImages } from '../../../src/site/views.ts';
+import {
+  countMet,
+  criterionStatusLabel,
+  describeCriterion,
+  describeDaysLeft,
+  evaluateMilestones,
+  standingOnBase,
+} from '../../../src/site/milestones.ts';
+import { listImages } from '../../../src/site/images.ts';
 import { fixtureData } from '../../helpers/site-data.ts';
 
 describe('milestones', () => {
@@ -110,5 +117,57 @@ describe('standingOnBase', () => {
       standing: 'other-base',
       path: ['quay.io/fedora/fedora-coreos', 'quay.io/fedora/fedora-bootc'],
     });
+  });
+});
+
+describe('milestone wording', () => {
+  it('says what each kind of criterion asks for, naming subprojects as the catalog does', async () => {
+    const { catalog } = await fixtureData();
+    expect(
+      [
+        {
+          kind: 'tag-published' as const,
+          image: 'quay.io/fedora/fedora-bootc',
+          tag: '44',
+          platforms: ['linux/amd64', 'linux/arm64'],
+        },
+        {
+          kind: 'tag-published' as const,
+          image: 'quay.io/fedora/fedora-bootc',
+          tag: '45',
+          platforms: [],
+        },
+        {
+          kind: 'built-on-base' as const,
+          subproject: 'coreos',
+          base: 'quay.io/fedora/fedora-bootc',
+        },
+        { kind: 'pipeline-builds' as const, subproject: 'coreos' },
+        {
+          kind: 'pipeline-builds' as const,
+          subproject: 'coreos',
+          image: 'quay.io/fedora/fedora-coreos',
+        },
+        { kind: 'deliverables-owned' as const, subproject: 'gone' },
+      ].map((criterion) => describeCriterion(catalog, criterion)),
+    ).toEqual([
+      'quay.io/fedora/fedora-bootc:44 is published for linux/amd64, linux/arm64',
+      'quay.io/fedora/fedora-bootc:45 is published',
+      'Every variant and downstream image of Fedora CoreOS is built on quay.io/fedora/fedora-bootc',
+      'A Konflux pipeline builds the images of Fedora CoreOS',
+      'A Konflux pipeline builds quay.io/fedora/fedora-coreos',
+      'Every deliverable of gone has an owner',
+    ]);
+  });
+
+  it('counts the criteria met, names each outcome and says how far the target is', async () => {
+    const data = await fixtureData();
+    const [result] = evaluateMilestones(data, new Date('2026-03-13T00:00:00Z'));
+    expect(countMet(result!)).toBe(1);
+    expect(criterionStatusLabel(result!.status)).toBe('met');
+    expect(criterionStatusLabel('not-met')).toBe('not met');
+    expect(criterionStatusLabel('unknown')).toBe('no data');
+    expect(describeDaysLeft(result!.daysLeft)).toBe('3 days ago');
+    expect(describeDaysLeft(0)).toBe('in 0 days');
   });
 });
