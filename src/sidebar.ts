@@ -5,6 +5,12 @@
 import type { Catalog } from './catalog/index.ts';
 import { imagePath, orderCatalog, sigPath, subprojectPath } from './site/index.ts';
 
+/**
+ * Starlight's `autogenerate` matches a page by its file path relative to src/content/docs; the
+ * guides live in content/docs/, so their paths start with that folder, which is written out here.
+ */
+const docs = (directory: string) => ({ autogenerate: { directory: `content/docs/${directory}` } });
+
 type SidebarItem =
   | { label: string; link: string; badge?: string }
   | { label: string; collapsed?: boolean; items: SidebarItem[] }
@@ -14,8 +20,8 @@ type SidebarItem =
 export function buildSidebar(catalog: Catalog): SidebarItem[] {
   const { subprojects, sigs } = orderCatalog(catalog);
   return [
-    { label: 'Start here', items: [{ autogenerate: { directory: 'start-here' } }] },
-    { label: 'Guides', items: [{ autogenerate: { directory: 'guides' } }] },
+    { label: 'Start here', items: [docs('start-here')] },
+    { label: 'Guides', items: [docs('guides')] },
     {
       label: 'Subprojects',
       items: [
@@ -27,7 +33,7 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
         {
           label: 'Handover guides',
           collapsed: true,
-          items: [{ autogenerate: { directory: 'handover' } }],
+          items: [docs('handover')],
         },
       ],
     },
@@ -62,7 +68,7 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
     {
       label: 'Contributing',
       collapsed: true,
-      items: [{ autogenerate: { directory: 'contributing' } }],
+      items: [docs('contributing')],
     },
   ];
 }

@@ -122,6 +122,16 @@ describe('the real catalog', () => {
         section,
       ).resolves.toBeGreaterThan(0);
     }
+    // The written sections list their pages (they live in content/docs/, not src/content/docs/).
+    for (const [name, href] of [
+      ['Get involved', '/start-here/get-involved/'],
+      ['Build and test a base image', '/guides/build-a-base-image/'],
+    ]) {
+      await expect(
+        sidebar.locator(`a[href="${href}"]`).count(),
+        `sidebar link to ${name}`,
+      ).resolves.toBe(1);
+    }
     // Written pages carry an edit link to their file and the date of their newest commit.
     await expect(
       page.getByRole('link', { name: 'Edit page' }).getAttribute('href'),
