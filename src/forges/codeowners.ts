@@ -7,6 +7,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { ForgeKind } from './repo-url.ts';
+import { formatHandle } from './handles.ts';
 
 /** One rule of a CODEOWNERS file. */
 export interface CodeownersRule {
@@ -257,16 +258,18 @@ export { parseMaintainersFile } from './maintainers.ts';
 
 /**
  * Turn an owner as written in a file on a forge into a handle: "github:login", "github:org/team",
- * "gitlab:group/subgroup", "forgejo:user", or a lower-case e-mail address.
+ * "gitlab:group/subgroup", "forgejo:user", with "@host" when the forge is not the kind's usual host
+ * (see handles.ts), or a lower-case e-mail address.
  * Returns undefined for GitLab role owners such as "@@maintainer" (members are read from the API).
  */
-export function ownerHandle(owner: string, forge: ForgeKind): string | undefined {
+export function ownerHandle(owner: string, forge: ForgeKind, host?: string): string | undefined {
   const trimmed = owner.trim();
   if (trimmed.startsWith('@@')) return undefined;
   if (/^[^@\s]+@[^@\s]+$/.test(trimmed)) return trimmed.toLowerCase();
   const name = trimmed.replace(/^@/, '');
   if (name === '') return undefined;
-  const prefix = forge === 'other' ? 'unknown' : forge === 'pagure' ? 'fas' : forge;
-  // GitHub logins and team slugs are case-insensitive; keep GitLab/Forgejo paths as written, lower-cased too (both are case-insensitive).
-  return `${prefix}:${name.toLowerCase()}`;
+  const kind = forge === 'other' ? 'unknown' : forge === 'pagure' ? 'fas' : forge;
+  // Logins, team slugs and group paths are case-insensitive on every forge: lower-case them. Pagure
+  // accounts are FAS accounts, wherever the repository is.
+  return formatHandle(kind, name, kind === 'fas' ? undefined : host);
 }

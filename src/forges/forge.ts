@@ -110,7 +110,7 @@ export async function readFileOwners(
     if (text === undefined) continue;
     for (const rule of parseCodeowners(text, repo.forge).rules) {
       for (const owner of rule.owners) {
-        const handle = ownerHandle(owner, repo.forge);
+        const handle = ownerHandle(owner, repo.forge, repo.host);
         if (handle)
           owners.push({
             handle,
@@ -129,7 +129,7 @@ export async function readFileOwners(
       : undefined;
     const aliases = aliasesText === undefined ? undefined : parseOwnersAliases(aliasesText).aliases;
     for (const entry of parseOwnersFile(text, aliases).owners) {
-      const handle = ownerHandle(entry.owner, repo.forge);
+      const handle = ownerHandle(entry.owner, repo.forge, repo.host);
       if (handle)
         owners.push({
           handle,
@@ -142,7 +142,9 @@ export async function readFileOwners(
     const text = await files.readFile(repo, path, ref);
     if (text === undefined) continue;
     for (const entry of parseMaintainersFile(text)) {
-      const handle = ownerHandle(entry.owner, entry.forge ?? repo.forge);
+      const handle = entry.forge
+        ? ownerHandle(entry.owner, entry.forge)
+        : ownerHandle(entry.owner, repo.forge, repo.host);
       if (handle)
         owners.push({
           handle,

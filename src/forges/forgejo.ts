@@ -14,6 +14,7 @@ import {
   type RepoEntry,
   type RepoFiles,
 } from './forge.ts';
+import { formatHandle } from './handles.ts';
 import type { ForgeHttp } from './http.ts';
 import type { RepoLocation } from './repo-url.ts';
 
@@ -191,7 +192,7 @@ export function createForgejoForge(options: { http: ForgeHttp; host: string }): 
             ? ' (write)'
             : '';
         owners.push({
-          handle: `forgejo:${user.login.toLowerCase()}`,
+          handle: formatHandle('forgejo', user.login, options.host),
           sources: [{ kind: 'api', detail: `collaborator${permission}` }],
         });
       }
@@ -202,7 +203,7 @@ export function createForgejoForge(options: { http: ForgeHttp; host: string }): 
         if (!['owner', 'admin', 'write'].includes(team.permission)) continue;
         const org = team.organization?.username ?? team.organization?.name ?? repo.owner;
         owners.push({
-          handle: `forgejo:${org.toLowerCase()}/${team.name.toLowerCase()}`,
+          handle: formatHandle('forgejo', `${org}/${team.name}`, options.host),
           sources: [{ kind: 'api', detail: `team (${team.permission})` }],
         });
       }

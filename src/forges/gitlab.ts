@@ -14,6 +14,7 @@ import {
   type RepoEntry,
   type RepoFiles,
 } from './forge.ts';
+import { formatHandle } from './handles.ts';
 import { ForgeError } from './errors.ts';
 import type { ForgeHttp } from './http.ts';
 import type { RepoLocation } from './repo-url.ts';
@@ -186,7 +187,7 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
           continue;
         const role = ACCESS_LEVELS[member.access_level] ?? 'maintainer or more';
         owners.push({
-          handle: `gitlab:${member.username.toLowerCase()}`,
+          handle: formatHandle('gitlab', member.username, options.host),
           sources: [{ kind: 'api', detail: `${role} (access level ${member.access_level})` }],
         });
       }
@@ -194,7 +195,7 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
       const groups = repo.owner.split('/');
       for (let depth = 1; depth <= groups.length; depth++) {
         owners.push({
-          handle: `gitlab:${groups.slice(0, depth).join('/').toLowerCase()}`,
+          handle: formatHandle('gitlab', groups.slice(0, depth).join('/'), options.host),
           sources: [{ kind: 'api', detail: 'group that holds the project' }],
         });
       }

@@ -39,7 +39,7 @@ export function formatHandle(kind: HandleKind, login: string, host?: string): st
 
 /** Take a handle apart; undefined for an e-mail address or text that is not a handle. */
 export function parseHandle(handle: string): ParsedHandle | undefined {
-  const match = /^([a-z]+):([^@\s]+)(?:@([A-Za-z0-9.-]+(?::\d+)?))?$/.exec(handle);
+  const match = /^([a-z]+):(@?[^@\s]+)(?:@([A-Za-z0-9.-]+(?::\d+)?))?$/.exec(handle);
   if (!match) return undefined;
   const kind = match[1] as HandleKind;
   if (!(HANDLE_KINDS as readonly string[]).includes(kind)) return undefined;
@@ -86,7 +86,13 @@ export function handleLink(handle: string): HandleLink {
       };
     }
     case 'fas':
-      return { label: `${login} (FAS)`, href: `https://${host}/user/${login}/` };
+      // Pagure writes FAS groups as "@group".
+      return login.startsWith('@')
+        ? {
+            label: `${login.slice(1)} (FAS group)`,
+            href: `https://${host}/group/${login.slice(1)}/`,
+          }
+        : { label: `${login} (FAS)`, href: `https://${host}/user/${login}/` };
     case 'unknown':
       return { label: handle };
   }

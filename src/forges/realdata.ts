@@ -176,12 +176,22 @@ function rootOnly(files: Readonly<Record<string, string>>): RepoFiles {
   };
 }
 
+/** The usual host of each forge kind, where a handle needs no "@host". */
+const USUAL_HOSTS: Readonly<Record<ForgeKind, string>> = {
+  github: 'github.com',
+  gitlab: 'gitlab.com',
+  forgejo: 'forge.fedoraproject.org',
+  pagure: 'pagure.io',
+  other: 'forge.example',
+};
+
 function locationOn(forge: ForgeKind): RepoLocation {
+  const host = USUAL_HOSTS[forge];
   return {
-    url: `https://${forge}.example/owner/repo`,
-    webUrl: `https://${forge}.example/owner/repo`,
+    url: `https://${host}/owner/repo`,
+    webUrl: `https://${host}/owner/repo`,
     forge,
-    host: `${forge}.example`,
+    host,
     path: 'owner/repo',
     owner: 'owner',
     name: 'repo',

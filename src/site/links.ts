@@ -1,5 +1,7 @@
 /** Web addresses of the things the catalog names: owners, chat rooms, tags, images, pages of this site. */
 import { canonicalRepository, isSigOwner } from '../catalog/index.ts';
+import { handleLink } from '../forges/handles.ts';
+import { parseRepoUrl } from '../forges/repo-url.ts';
 
 /** A label and the address it links to (undefined when there is nowhere to go). */
 export interface Link {
@@ -58,47 +60,31 @@ export function deliverablePath(subprojectId: string, deliverableId: string): st
   return `${subprojectPath(subprojectId)}#deliverable-${deliverableId}`;
 }
 
-/** Link an owner: a SIG to its page here, a handle to its profile on the forge or in FAS. */
+/** Link an owner: a SIG to its page here, a handle to its account on its own forge or in FAS. */
 export function ownerLink(owner: string, sigName?: string): Link {
   if (isSigOwner(owner)) return { label: sigName ?? owner, href: sigPath(owner) };
-  const [kind, handle = ''] = owner.split(/:(.*)/s);
-  switch (kind) {
-    case 'github':
-      return handle.includes('/')
-        ? {
-            label: `@${handle}`,
-            href: `https://github.com/orgs/${handle.split('/')[0]}/teams/${handle.split('/')[1]}`,
-          }
-        : { label: `@${handle}`, href: `https://github.com/${handle}` };
-    case 'gitlab':
-      return { label: `@${handle} (GitLab)`, href: `https://gitlab.com/${handle}` };
-    case 'forgejo':
-      return {
-        label: `@${handle} (Fedora Forge)`,
-        href: `https://forge.fedoraproject.org/${handle}`,
-      };
-    case 'fas':
-      return {
-        label: `${handle} (FAS)`,
-        href: `https://accounts.fedoraproject.org/user/${handle}/`,
-      };
-    default:
-      return { label: owner };
-  }
+  return handleLink(owner);
 }
+
+const FORGE_LABELS: Readonly<Record<string, string>> = {
+  'github.com': 'GitHub',
+  'gitlab.com': 'GitLab',
+  'forge.fedoraproject.org': 'Fedora Forge',
+  'pagure.io': 'Pagure',
+  'src.fedoraproject.org': 'Fedora dist-git',
+};
 
 /** Name a forge from a repository URL, for labels. */
 export function forgeName(url: string): string {
   const host = new URL(url).host;
-  if (host === 'github.com') return 'GitHub';
-  if (host === 'gitlab.com') return 'GitLab';
-  if (host === 'forge.fedoraproject.org') return 'Fedora Forge';
-  if (host === 'pagure.io') return 'Pagure';
-  if (host === 'src.fedoraproject.org') return 'Fedora dist-git';
-  return host;
+  return FORGE_LABELS[host] ?? host;
 }
 
-/** Shorten a repository URL to `owner/name` for tables. */
+/** Shorten a repository URL to its path on the forge (`owner/name`, `group/sub/name`) for tables. */
 export function repoLabel(url: string): string {
-  return new URL(url).pathname.replace(/^\/|\/$/g, '');
+  try {
+    return parseRepoUrl(url).path;
+  } catch {
+    return new URL(url).pathname.replace(/^\/|\/$/g, '');
+  }
 }

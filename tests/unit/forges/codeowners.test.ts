@@ -332,3 +332,14 @@ describe('parseMaintainersFile', () => {
     ]);
   });
 });
+
+describe('ownerHandle on hosts other than the usual one', () => {
+  it('keeps the host, so that a Codeberg login is not taken for a Fedora Forge one', () => {
+    expect(ownerHandle('@alice', 'forgejo', 'codeberg.org')).toBe('forgejo:alice@codeberg.org');
+    expect(ownerHandle('@alice', 'forgejo', 'forge.fedoraproject.org')).toBe('forgejo:alice');
+    expect(ownerHandle('@group/sub', 'gitlab', 'gitlab.gnome.org')).toBe(
+      'gitlab:group/sub@gitlab.gnome.org',
+    );
+    expect(ownerHandle('@jdoe', 'pagure', 'src.fedoraproject.org')).toBe('fas:jdoe');
+  });
+});

@@ -63,7 +63,11 @@ describe('readFileOwners', () => {
       'MAINTAINERS.md':
         '| Name | GitHub |\n|---|---|\n| Kim | [kimgh](https://github.com/kimgh) |\n\nLee <lee@example.org> (@lee)\n',
     });
-    const owners = await readFileOwners(files, { ...repo, forge: 'gitlab' }, undefined);
+    const owners = await readFileOwners(
+      files,
+      { ...repo, forge: 'gitlab', host: 'gitlab.com' },
+      undefined,
+    );
     expect(owners.map((owner) => owner.handle)).toEqual(['github:kimgh', 'gitlab:lee']);
   });
 });

@@ -52,6 +52,10 @@ describe('owner handles', () => {
       label: 'jdoe (FAS)',
       href: 'https://accounts.fedoraproject.org/user/jdoe/',
     });
+    expect(handleLink('fas:@releng')).toEqual({
+      label: 'releng (FAS group)',
+      href: 'https://accounts.fedoraproject.org/group/releng/',
+    });
     expect(handleLink('someone@example.org')).toEqual({ label: 'someone@example.org' });
   });
 });
