@@ -14,7 +14,7 @@ import {
   type RepoEntry,
   type RepoFiles,
 } from './forge.ts';
-import type { ForgeHttp } from './http.ts';
+import { checkFileSize, type ForgeHttp } from './http.ts';
 import type { RepoLocation } from './repo-url.ts';
 
 interface ForgejoRepository {
@@ -56,6 +56,7 @@ interface ForgejoContent {
   type: 'file' | 'dir' | 'symlink' | 'submodule';
   encoding?: string | null;
   content?: string | null;
+  size?: number;
 }
 interface ForgejoUser {
   login: string;
@@ -99,10 +100,14 @@ export function createForgejoForge(options: { http: ForgeHttp; host: string }): 
         typeof response.data.content !== 'string'
       )
         return undefined;
-      return Buffer.from(
+      const where = `${path} in ${repo.webUrl}`;
+      checkFileSize('Forgejo', host, where, response.data.size ?? 0);
+      const bytes = Buffer.from(
         response.data.content,
         response.data.encoding === 'base64' ? 'base64' : 'utf8',
-      ).toString('utf8');
+      );
+      checkFileSize('Forgejo', host, where, bytes.length);
+      return bytes.toString('utf8');
     },
   });
 
@@ -150,11 +155,12 @@ export function createForgejoForge(options: { http: ForgeHttp; host: string }): 
       const issues: { title: string; url: string; labels: string[]; number: number }[] = [];
       if (data.has_issues !== false) {
         for (const label of factsOptions.goodFirstIssueLabels) {
-          const { items } = await http.getAllPages<ForgejoIssue>(
-            `${base(repo)}/issues`,
-            { state: 'open', type: 'issues', labels: label, limit: 50 },
-            5,
-          );
+          const { items } = await http.getAllPages<ForgejoIssue>(`${base(repo)}/issues`, {
+            state: 'open',
+            type: 'issues',
+            labels: label,
+            limit: 50,
+          });
           for (const issue of items) {
             if (issue.pull_request) continue;
             issues.push({
