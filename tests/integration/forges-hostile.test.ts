@@ -99,7 +99,7 @@ beforeAll(async () => {
     const path = request.url ?? '/';
     if (path.startsWith('/forgejo/api/v1/repos/ns/endless')) return streamForever(response, self);
     if (path.startsWith('/forgejo/api/v1/repos/ns/slow'))
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     const [status, headers, body] = answer(path, request.headers.host ?? '', self.port);
     response.writeHead(status, headers).end(body);
   });
@@ -113,8 +113,8 @@ beforeAll(async () => {
       GITLAB_TOKEN,
       FORGEJO_API_URL: `${forges.url}/forgejo/api/v1`,
       FORGEJO_TOKEN,
-      IMAGE_MODE_TIMEOUT_MS: '300',
-      IMAGE_MODE_REPO_BUDGET_MS: '1500',
+      IMAGE_MODE_TIMEOUT_MS: '2000',
+      IMAGE_MODE_REPO_BUDGET_MS: '8000',
     }),
     { sleep: async () => {}, retryAfterBaseValue: 1 },
   );
@@ -169,7 +169,7 @@ describe('hostile forges', () => {
     ]);
     expect(
       forges.requests
-        .filter((r) => r.headers.host?.startsWith('localhost'))
+        .filter((r) => String(r.headers.host).startsWith('localhost'))
         .every(
           (r) => r.headers['private-token'] === undefined && r.headers.authorization === undefined,
         ),
@@ -201,7 +201,7 @@ describe('hostile forges', () => {
     expect(repo('https://forge.fedoraproject.org/ns/slow')).toMatchObject({
       status: 'unavailable',
       error:
-        'Reading https://forge.fedoraproject.org/ns/slow took longer than 1.5 s, the time allowed per repository; stopped. The forge is slow or the repository very large: sync it again later, or raise IMAGE_MODE_REPO_BUDGET_MS.',
+        'Reading https://forge.fedoraproject.org/ns/slow took longer than 8 s, the time allowed per repository; stopped. The forge is slow or the repository very large: sync it again later, or raise IMAGE_MODE_REPO_BUDGET_MS.',
     });
     expect(repo('https://forge.fedoraproject.org/ns/good')).toMatchObject({
       status: 'live',
@@ -212,9 +212,9 @@ describe('hostile forges', () => {
   it('give up on a forge that never answers after the timeout', () => {
     expect(repo('https://github.com/o/silent')).toMatchObject({
       status: 'unavailable',
-      error: `Could not reach GitHub at ${github.url}: no answer within 0.3 s. Check the network or GITHUB_API_URL; IMAGE_MODE_TIMEOUT_MS sets the timeout.`,
+      error: `Could not reach GitHub at ${github.url}: no answer within 2 s. Check the network or GITHUB_API_URL; IMAGE_MODE_TIMEOUT_MS sets the timeout.`,
     });
     expect(github.requests).toHaveLength(3);
-    expect(elapsed).toBeLessThan(15_000);
+    expect(elapsed).toBeLessThan(30_000);
   });
 });

@@ -96,7 +96,7 @@ let snapshot: ImagesSnapshot;
 const warnings: string[] = [];
 
 beforeAll(async () => {
-  tokens = await startRecordingServer((request, response) => {
+  tokens = await startRecordingServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ token: 'anonymous-token', expires_in: 300 }));
   }, '127.0.0.2');
