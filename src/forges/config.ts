@@ -1,15 +1,16 @@
 /**
  * Which API each forge host is reached at, and with which token: the one place that reads the
  * environment (GITHUB_API_URL, GITHUB_TOKEN, GITLAB_API_URL, GITLAB_TOKEN, FORGEJO_API_URL,
- * FORGEJO_TOKEN, IMAGE_MODE_FORGES). A token is only ever sent to the host it belongs to.
+ * FORGEJO_TOKEN, IMAGE_MODE_FORGES, IMAGE_MODE_TIMEOUT_MS, IMAGE_MODE_REPO_BUDGET_MS). A token
+ * is only ever sent to the host it belongs to.
  */
-import { FORGE_NAMES } from './errors.ts';
+import { FORGE_NAMES, ForgeError } from './errors.ts';
 import type { EtagCache } from './etag-cache.ts';
 import type { Forge } from './forge.ts';
 import { createForgejoForge } from './forgejo.ts';
 import { createGitHubForge, createOctokit, type RequestCounter } from './github.ts';
 import { createGitLabForge } from './gitlab.ts';
-import { createForgeHttp } from './http.ts';
+import { createForgeHttp, DEFAULT_TIMEOUT_MS, runWithBudget } from './http.ts';
 import { createPagureForge } from './pagure.ts';
 import type { ForgeKind, RepoLocation } from './repo-url.ts';
 
@@ -24,6 +25,32 @@ export interface ForgeEndpoint {
 export interface ForgeConfig {
   /** Endpoints by web host (lower case). Hosts not listed get the forge's usual API path. */
   endpoints: Record<string, ForgeEndpoint>;
+  /** Timeout of one request, in ms (IMAGE_MODE_TIMEOUT_MS; default 30 s). */
+  timeoutMs?: number;
+  /** Time allowed for reading one repository, in ms (IMAGE_MODE_REPO_BUDGET_MS; default 5 min). */
+  repoBudgetMs?: number;
+}
+
+/** Default time allowed for reading one repository, in ms. */
+export const DEFAULT_REPO_BUDGET_MS = 300_000;
+
+/** A setting of the environment that is not what it should be. */
+export class ForgeConfigError extends Error {
+  override name = 'ForgeConfigError';
+}
+
+/** Read a number of milliseconds from the environment; the default when unset. */
+function milliseconds(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ForgeConfigError(`${name}="${text}" is not a positive number of milliseconds.`);
+  return value;
 }
 
 /** Parse IMAGE_MODE_FORGES, "host=url,host=url", into API URLs by host. */
@@ -62,7 +89,11 @@ export function forgeConfigFromEnv(env: Record<string, string | undefined>): For
     if (existing) existing.apiUrl = url;
     else endpoints[host] = { kind: 'other', apiUrl: url };
   }
-  return { endpoints };
+  return {
+    endpoints,
+    timeoutMs: milliseconds(env, 'IMAGE_MODE_TIMEOUT_MS', DEFAULT_TIMEOUT_MS),
+    repoBudgetMs: milliseconds(env, 'IMAGE_MODE_REPO_BUDGET_MS', DEFAULT_REPO_BUDGET_MS),
+  };
 }
 
 /** The usual API base URL of a forge host. */
@@ -103,6 +134,11 @@ export interface ForgeRegistry {
   isAuthenticated(host: string): boolean;
   /** Requests sent to GitHub and how many were answered 304. */
   readonly github: RequestCounter;
+  /**
+   * Read a repository within its time budget: past it, its requests are aborted and the result is
+   * an error for that repository alone.
+   */
+  withBudget<T>(repo: RepoLocation, work: () => Promise<T>): Promise<T>;
 }
 
 /** Create the forge clients for a config. */
@@ -138,6 +174,7 @@ export function createForgeRegistry(config: ForgeConfig, deps: ForgeDeps = {}): 
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
         ...(deps.now ? { now: deps.now } : {}),
         ...(deps.retries !== undefined ? { retries: deps.retries } : {}),
+        ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
         rateLimit: { maxWaitSeconds: deps.maxRateLimitWaitSeconds ?? 60 },
       });
     switch (endpoint.kind) {
@@ -149,6 +186,8 @@ export function createForgeRegistry(config: ForgeConfig, deps: ForgeDeps = {}): 
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
           ...(deps.warn ? { warn: deps.warn } : {}),
           ...(deps.retries !== undefined ? { retries: deps.retries } : {}),
+          ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+          host: repo.host,
           maxRateLimitWaitSeconds: deps.maxRateLimitWaitSeconds ?? 60,
           retryAfterBaseValue: deps.retryAfterBaseValue ?? 1000,
         });
@@ -203,5 +242,17 @@ export function createForgeRegistry(config: ForgeConfig, deps: ForgeDeps = {}): 
     },
     isAuthenticated: (host) => config.endpoints[host]?.token !== undefined,
     github,
+    withBudget(repo, work) {
+      const budget = config.repoBudgetMs ?? DEFAULT_REPO_BUDGET_MS;
+      return runWithBudget(
+        budget,
+        () =>
+          new ForgeError(
+            repo.host,
+            `Reading ${repo.webUrl} took longer than ${budget / 1000} s, the time allowed per repository; stopped. The forge is slow or the repository very large: sync it again later, or raise IMAGE_MODE_REPO_BUDGET_MS.`,
+          ),
+        work,
+      );
+    },
   };
 }

@@ -15,7 +15,7 @@ import {
   type RepoFiles,
 } from './forge.ts';
 import { formatHandle } from './handles.ts';
-import type { ForgeHttp } from './http.ts';
+import { checkFileSize, type ForgeHttp } from './http.ts';
 import type { RepoLocation } from './repo-url.ts';
 
 interface ForgejoRepository {
@@ -57,6 +57,7 @@ interface ForgejoContent {
   type: 'file' | 'dir' | 'symlink' | 'submodule';
   encoding?: string | null;
   content?: string | null;
+  size?: number;
 }
 interface ForgejoUser {
   login: string;
@@ -100,10 +101,14 @@ export function createForgejoForge(options: { http: ForgeHttp; host: string }): 
         typeof response.data.content !== 'string'
       )
         return undefined;
-      return Buffer.from(
+      const where = `${path} in ${repo.webUrl}`;
+      checkFileSize('Forgejo', host, where, response.data.size ?? 0);
+      const bytes = Buffer.from(
         response.data.content,
         response.data.encoding === 'base64' ? 'base64' : 'utf8',
-      ).toString('utf8');
+      );
+      checkFileSize('Forgejo', host, where, bytes.length);
+      return bytes.toString('utf8');
     },
   });
 
@@ -151,11 +156,12 @@ export function createForgejoForge(options: { http: ForgeHttp; host: string }): 
       const issues: { title: string; url: string; labels: string[]; number: number }[] = [];
       if (data.has_issues !== false) {
         for (const label of factsOptions.goodFirstIssueLabels) {
-          const { items } = await http.getAllPages<ForgejoIssue>(
-            `${base(repo)}/issues`,
-            { state: 'open', type: 'issues', labels: label, limit: 50 },
-            5,
-          );
+          const { items } = await http.getAllPages<ForgejoIssue>(`${base(repo)}/issues`, {
+            state: 'open',
+            type: 'issues',
+            labels: label,
+            limit: 50,
+          });
           for (const issue of items) {
             if (issue.pull_request) continue;
             issues.push({

@@ -16,6 +16,15 @@ import {
 } from './errors.ts';
 import { REPLAYED_HEADERS, type EtagCache } from './etag-cache.ts';
 import {
+  checkFileSize,
+  createGuardedFetch,
+  currentBudget,
+  FORGE_LIMITS,
+  ForgeLimitError,
+  ForgeTimeoutError,
+} from './http.ts';
+import { parseNextLink } from '../utils/http-headers.ts';
+import {
   goodFirstIssues,
   memoiseListings,
   mergeOwners,
@@ -46,6 +55,10 @@ export interface OctokitOptions {
   /** Warnings worth showing (rate-limit waits). Debug output of Octokit is dropped: it carries request headers. */
   warn?: (message: string) => void;
   fetch?: typeof fetch;
+  /** Timeout of one request, in ms. Default 30 s. */
+  timeoutMs?: number;
+  /** Web host, for messages; default github.com. */
+  host?: string;
 }
 
 /** Count of requests that went out, and of those answered 304 from the cache. */
@@ -62,13 +75,23 @@ export function createOctokit(options: OctokitOptions = {}): {
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const warn = options.warn ?? (() => {});
   const counter: RequestCounter = { requests: 0, notModified: 0 };
+  const baseUrl = (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
   const octokit = new ThrottledOctokit({
     ...(options.token ? { auth: options.token } : {}),
-    baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+    baseUrl,
     userAgent: 'image-mode-hub',
     // requestLog's debug line prints the request options, headers included: drop debug and info.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    request: options.fetch ? { fetch: options.fetch } : {},
+    // Timeout, budget, body limits, and redirects that leave the token behind (see http.ts).
+    request: {
+      fetch: createGuardedFetch({
+        fetch: options.fetch,
+        forgeName: 'GitHub',
+        host: options.host ?? 'github.com',
+        baseUrl,
+        timeoutMs: options.timeoutMs,
+      }),
+    },
     retry: {
       retries: options.retries ?? 2,
       retryAfterBaseValue: options.retryAfterBaseValue ?? 1000,
@@ -105,6 +128,10 @@ export function createOctokit(options: OctokitOptions = {}): {
   const cache = options.cache;
   octokit.hook.wrap('request', async (request, requestOptions) => {
     counter.requests++;
+    // This hook runs first, in the caller's context: hand the repository's budget to the fetch
+    // explicitly, as the plugins' queues may run the request in another context.
+    const budget = currentBudget();
+    if (budget) requestOptions.request = { ...requestOptions.request, signal: budget };
     if (!cache || requestOptions.method !== 'GET') return request(requestOptions);
     const key = `github ${octokit.request.endpoint.parse(requestOptions).url}`;
     const hit = cache.get(key);
@@ -164,6 +191,18 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
 
   /** Turn an Octokit error into a forge error that says what failed and what to do. */
   const translate = (error: unknown, repo: RepoLocation, what: string): Error => {
+    const budget = currentBudget();
+    if (budget?.aborted) return budget.reason as Error;
+    if (error instanceof ForgeError) return error;
+    const cause = (error as { cause?: unknown }).cause;
+    // A limit of the guarded fetch, wrapped by Octokit.
+    if (cause instanceof ForgeError) return cause;
+    if (cause instanceof ForgeTimeoutError)
+      return new ForgeUnreachableError(
+        host,
+        `Could not reach GitHub at ${octokit.request.endpoint.DEFAULTS.baseUrl}: ${cause.message}. Check the network or GITHUB_API_URL; IMAGE_MODE_TIMEOUT_MS sets the timeout.`,
+        { cause: error },
+      );
     const e = error as RequestErrorLike;
     const status = e.status;
     const headers = e.response?.headers ?? {};
@@ -251,12 +290,17 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
             ...(ref ? { ref } : {}),
           });
           if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
-          return Buffer.from(
+          const where = `${path} in ${repo.webUrl}`;
+          // GitHub leaves `content` empty for files over 1 MB, and says their size.
+          checkFileSize('GitHub', host, where, data.size ?? 0);
+          const bytes = Buffer.from(
             data.content,
             (data.encoding as BufferEncoding | undefined) === 'base64' || !data.encoding
               ? 'base64'
               : 'utf8',
-          ).toString('utf8');
+          );
+          checkFileSize('GitHub', host, where, bytes.length);
+          return bytes.toString('utf8');
         } catch (error) {
           if ((error as RequestErrorLike).status === 404) return undefined;
           throw error;
@@ -321,12 +365,23 @@ export function createGitHubForge(options: GitHubForgeOptions): Forge {
         factsOptions.goodFirstIssueLabels.map((label) =>
           call(repo, `issues labelled "${label}"`, async () => {
             try {
-              return await octokit.paginate(octokit.rest.issues.listForRepo, {
+              const issues = [];
+              let pages = 0;
+              for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
                 ...ownerRepo(repo),
                 state: 'open',
                 labels: label,
                 per_page: 100,
-              });
+              })) {
+                issues.push(...page.data);
+                pages++;
+                if (pages >= FORGE_LIMITS.pages && parseNextLink(page.headers.link, page.url))
+                  throw new ForgeLimitError(
+                    host,
+                    `GitHub lists more than ${FORGE_LIMITS.pages} pages of issues labelled "${label}" in ${repo.path}; stopped reading. A listing this long is a forge fault or a wrong GITHUB_API_URL.`,
+                  );
+              }
+              return issues;
             } catch (error) {
               if ((error as RequestErrorLike).status === 410) return []; // issues are disabled
               throw error;

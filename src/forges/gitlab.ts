@@ -149,11 +149,11 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
       for (const label of factsOptions.goodFirstIssueLabels) {
         // GitLab's labels filter requires all listed labels, so ask once per label.
         const { items } = await optional(
-          http.getAllPages<GitLabIssue>(
-            `${project(repo)}/issues`,
-            { state: 'opened', labels: label, per_page: 100 },
-            5,
-          ),
+          http.getAllPages<GitLabIssue>(`${project(repo)}/issues`, {
+            state: 'opened',
+            labels: label,
+            per_page: 100,
+          }),
         );
         for (const issue of items)
           issues.push({
@@ -180,7 +180,7 @@ export function createGitLabForge(options: { http: ForgeHttp; host: string }): F
     async listOwners(repo, facts): Promise<ObservedOwner[]> {
       const owners = await readFileOwners(files, repo, facts?.defaultBranch);
       const { items } = await optional(
-        http.getAllPages<GitLabMember>(`${project(repo)}/members/all`, { per_page: 100 }, 10),
+        http.getAllPages<GitLabMember>(`${project(repo)}/members/all`, { per_page: 100 }),
       );
       for (const member of items) {
         if (member.access_level < 40 || (member.state !== undefined && member.state !== 'active'))

@@ -105,6 +105,29 @@ export async function findCredentials(
   return undefined;
 }
 
+/**
+ * Token servers on another host than their registry's, by registry host: the registry's
+ * credentials may go to them. Docker Hub's registry asks for tokens at auth.docker.io.
+ */
+const TOKEN_SERVERS: Record<string, readonly string[]> = {
+  'registry-1.docker.io': ['auth.docker.io'],
+};
+
+/**
+ * Tell whether a registry's Basic credentials may go to a token realm: only when the realm is on
+ * the registry's host name (not over plain HTTP when the registry uses HTTPS), or is the
+ * registry's known token server. A realm is named by whoever answered the 401, so any other host
+ * gets no password.
+ */
+export function mayReceiveCredentials(registryOrigin: string, realm: URL): boolean {
+  const registry = new URL(registryOrigin);
+  if (registry.protocol === 'https:' && realm.protocol !== 'https:') return false;
+  return (
+    realm.hostname === registry.hostname ||
+    (TOKEN_SERVERS[registry.hostname] ?? []).includes(realm.hostname)
+  );
+}
+
 /** Format a Basic Authorization header value. */
 export function basicAuthorization(credentials: Credentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;

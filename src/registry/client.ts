@@ -21,8 +21,8 @@ import {
   type Manifest,
   type Platform,
 } from './manifest.ts';
-import { formatRepository, isValidDigest, type Reference } from './reference.ts';
-import { splitTags, type TagSplit } from './tags.ts';
+import { formatRepository, isValidDigest, isValidTag, type Reference } from './reference.ts';
+import { describeInvalidTags, splitTags, type TagSplit } from './tags.ts';
 import {
   describeFailure,
   RegistryError,
@@ -73,6 +73,8 @@ export interface ClientOptions {
   quayRest?: boolean | undefined;
   /** Largest number of tag pages to follow (default 50). */
   maxTagPages?: number | undefined;
+  /** Most images read from one index, and referrers kept per digest (default 256). */
+  maxIndexEntries?: number | undefined;
   onWarning?: ((message: string) => void) | undefined;
 }
 
@@ -97,7 +99,6 @@ export interface RegistryClient {
 }
 
 const SIGNATURE_ARTIFACT = /signature|sigstore|cosign/i;
-const MANIFEST_MAX = 8 << 20;
 const DIGEST_ATTEMPTS = 3;
 /** The annotation podman and buildah put on the zstd variant of an image in an index. */
 const ZSTD_ANNOTATION = 'io.github.containers.compression.zstd';
@@ -171,6 +172,7 @@ function onePerPlatform<T extends { platform: ResolvedPlatform; zstd: boolean }>
 export function createRegistryClient(options: ClientOptions): RegistryClient {
   const { transport, store, endpoints } = options;
   const maxTagPages = options.maxTagPages ?? 50;
+  const maxIndexEntries = options.maxIndexEntries ?? 256;
   const warn = options.onWarning ?? (() => {});
   const referrersUnsupported = new Set<string>();
 
@@ -211,6 +213,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
         url: next,
         accept: 'application/json',
         scope: scope(repo),
+        body: 'tags',
         what: `list tags of ${name(repo)}`,
         target: target(repo),
       });
@@ -233,7 +236,14 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
         next = undefined;
       }
     }
-    return splitTags(raw);
+    return warnInvalid(splitTags(raw), repo);
+  }
+
+  /** Warn about the tag names a list refused. */
+  function warnInvalid<T extends TagSplit>(split: T, repo: Repository): T {
+    const warning = describeInvalidTags(split.invalid, name(repo));
+    if (warning) warn(warning);
+    return split;
   }
 
   // quay.io allows about 5 tag-list requests a second per client: list one repository at a time there.
@@ -252,9 +262,10 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     ) {
       try {
         const quay = await listQuayTags(transport, repo.repository);
-        const split = splitTags(quay.map((t) => t.name));
+        const split = warnInvalid(splitTags(quay.map((t) => t.name)), repo);
         const digests = new Map<string, string>();
-        for (const t of quay) if (isValidDigest(t.digest)) digests.set(t.name, t.digest);
+        for (const t of quay)
+          if (isValidTag(t.name) && isValidDigest(t.digest)) digests.set(t.name, t.digest);
         return { ...split, digests };
       } catch (error) {
         warn(
@@ -271,6 +282,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
       url: url(repo, `manifests/${tag}`),
       accept: MANIFEST_ACCEPT,
       scope: scope(repo),
+      body: 'manifest',
       what: `look up ${name(repo)}:${tag}`,
       target: target(repo, tag),
     });
@@ -329,7 +341,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
         url: url(repo, `${manifest ? 'manifests' : 'blobs'}/${digest}`),
         accept: manifest ? MANIFEST_ACCEPT : '*/*',
         scope: scope(repo),
-        maxBytes: manifest ? MANIFEST_MAX : undefined,
+        body: manifest ? 'manifest' : 'config',
         what: `get the ${subject}`,
         target: target(repo, digest),
       });
@@ -355,6 +367,20 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     }
   }
 
+  /** Warnings about content already given: content-addressed, it says the same thing every time. */
+  const warned = new Set<string>();
+  function warnOnce(message: string): void {
+    if (warned.has(message)) return;
+    warned.add(message);
+    warn(message);
+  }
+  /** Keep the first `maxIndexEntries` entries of an index, with a warning when there were more. */
+  function firstEntries(entries: Descriptor[], what: string): Descriptor[] {
+    if (entries.length <= maxIndexEntries) return entries;
+    warnOnce(`${what} lists ${entries.length} images; read only the first ${maxIndexEntries}.`);
+    return entries.slice(0, maxIndexEntries);
+  }
+
   async function resolvePlatform(
     repo: Repository,
     digest: string,
@@ -365,6 +391,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
       await getConfig(repo, manifest.config.digest),
       `The config of ${name(repo)}@${digest}`,
     );
+    if (config.warning) warnOnce(config.warning);
     const platform: ResolvedPlatform = {
       os: config.os !== 'unknown' ? config.os : (hint?.os ?? 'unknown'),
       architecture:
@@ -397,8 +424,9 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
         platforms: [await resolvePlatform(repo, digest, manifest)],
       };
     }
+    const entries = firstEntries(platformEntries(manifest), `The index ${name(repo)}@${digest}`);
     const resolved = await Promise.all(
-      platformEntries(manifest).map(async (entry) => {
+      entries.map(async (entry) => {
         const child = await getManifest(repo, entry.digest);
         if (child.manifest.kind !== 'image') {
           throw new ManifestError(
@@ -459,6 +487,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
             url: url(repo, `referrers/${digest}`),
             accept: MEDIA_TYPES.ociIndex,
             scope: scope(repo),
+            body: 'manifest',
             what: `list referrers of ${name(repo)}@${digest}`,
             target: target(repo, digest),
             probe: true,
@@ -479,7 +508,8 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
               type,
               `The referrers of ${name(repo)}@${digest}`,
             );
-            if (index.kind === 'index') return index.manifests;
+            if (index.kind === 'index')
+              return firstEntries(index.manifests, `The referrers of ${name(repo)}@${digest}`);
           } catch {
             // Not an index: treat the API as absent.
           }
@@ -495,7 +525,9 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     const head = await headManifest(repo, tag);
     if (!head || head.digest === digest) return [];
     const { manifest } = await getManifest(repo, head.digest);
-    return manifest.kind === 'index' ? manifest.manifests : [];
+    return manifest.kind === 'index'
+      ? firstEntries(manifest.manifests, `The referrers of ${name(repo)}@${digest}`)
+      : [];
   }
 
   async function getTagManifest(repo: Repository, tag: string) {
@@ -505,7 +537,7 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
         url: url(repo, `manifests/${tag}`),
         accept: MANIFEST_ACCEPT,
         scope: scope(repo),
-        maxBytes: MANIFEST_MAX,
+        body: 'manifest',
         what: `get the manifest of ${name(repo)}:${tag}`,
         target: target(repo, tag),
       });

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { optionalString, readJsonBody, stringList, stringRecord } from './json.ts';
+import { truncateText } from '../utils/truncate.ts';
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -178,6 +179,74 @@ export interface ImageConfig {
   created: string | null;
   labels: Record<string, string>;
   diffIds: string[];
+  /** What was cut from the labels to keep them within {@link LABEL_LIMITS}, if anything. */
+  warning?: string | undefined;
+}
+
+/**
+ * The labels kept per platform: the snapshot carries every platform's labels to the pages, so a
+ * config that stuffs megabytes into them must not reach it whole.
+ */
+export const LABEL_LIMITS = {
+  /** Labels kept, in key order. */
+  count: 256,
+  /** Characters of a key; a longer key is dropped (a cut key would be another key). */
+  keyLength: 256,
+  /** Characters of a value; a longer value is cut and ends with "… [truncated]". */
+  valueLength: 4096,
+  /** Characters of all kept keys and values together. */
+  totalLength: 64 << 10,
+} as const;
+
+/** Keep labels within {@link LABEL_LIMITS}; the warning says what was cut, or is undefined. */
+export function limitLabels(
+  labels: Record<string, string>,
+  where: string,
+): { labels: Record<string, string>; warning?: string | undefined } {
+  const kept: Record<string, string> = {};
+  const keys = Object.keys(labels).sort();
+  let size = 0;
+  let count = 0;
+  let longKeys = 0;
+  let past = 0;
+  let truncated = 0;
+  let total = 0;
+  for (const key of keys) {
+    const raw = labels[key]!;
+    total += key.length + raw.length;
+    if (key.length > LABEL_LIMITS.keyLength) {
+      longKeys++;
+      continue;
+    }
+    const value = truncateText(raw, LABEL_LIMITS.valueLength);
+    if (
+      count >= LABEL_LIMITS.count ||
+      size + key.length + value.length > LABEL_LIMITS.totalLength
+    ) {
+      past++;
+      continue;
+    }
+    if (value !== raw) truncated++;
+    kept[key] = value;
+    size += key.length + value.length;
+    count++;
+  }
+  if (longKeys === 0 && past === 0 && truncated === 0) return { labels: kept };
+  const cut = [
+    longKeys > 0 &&
+      `dropped ${longKeys} ${longKeys === 1 ? 'key' : 'keys'} longer than ${LABEL_LIMITS.keyLength} characters`,
+    past > 0 &&
+      `${longKeys > 0 ? '' : 'dropped '}${past} ${past === 1 ? 'label' : 'labels'} past the limits (${LABEL_LIMITS.count} labels, ${LABEL_LIMITS.totalLength >> 10} KiB in all)`,
+  ].filter(Boolean);
+  const parts = [
+    cut.join(' and '),
+    truncated > 0 &&
+      `truncated ${truncated} ${truncated === 1 ? 'value' : 'values'} to ${LABEL_LIMITS.valueLength} characters`,
+  ].filter(Boolean);
+  return {
+    labels: kept,
+    warning: `${where} has ${keys.length} labels (${Math.ceil(total / 1024)} KiB): kept ${count}; ${parts.join('; ')}.`,
+  };
 }
 
 /** Normalise a build time: null for missing, unparsable, 1970 epoch or year 1. */
@@ -202,8 +271,7 @@ const ConfigSchema = z.object({
 /** Parse an image config blob (OCI or Docker). */
 export function parseConfig(bytes: Uint8Array, where: string): ImageConfig {
   const data = readDocument(bytes, ConfigSchema, where);
-  const labels: Record<string, string> = {};
-  for (const key of Object.keys(data.config.Labels).sort()) labels[key] = data.config.Labels[key]!;
+  const { labels, warning } = limitLabels(data.config.Labels, where);
   return {
     os: data.os,
     architecture: data.architecture,
@@ -211,5 +279,6 @@ export function parseConfig(bytes: Uint8Array, where: string): ImageConfig {
     created: normaliseCreated(data.created),
     labels,
     diffIds: data.rootfs.diff_ids,
+    warning,
   };
 }

@@ -33,6 +33,7 @@ export async function listQuayTags(
       method: 'GET',
       url,
       accept: 'application/json',
+      body: 'tags',
       what: `list tags of quay.io/${repository} (REST)`,
       target,
     });

@@ -12,6 +12,11 @@ export interface TagSplit {
   tags: string[];
   /** Signature-scheme tags by the digest they are about: `sha256:<hex>` → {sig, att, sbom, fallback}. */
   signatures: Map<string, { sig: boolean; att: boolean; sbom: boolean; fallback: boolean }>;
+  /**
+   * Names refused for being outside the tag grammar `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}` (a name
+   * like `44;rm -rf ~` would otherwise reach the commands the pages show).
+   */
+  invalid: string[];
 }
 
 const SIGNATURE_TAG = /^(sha256|sha512)-([a-f0-9]{64}|[a-f0-9]{128})(?:\.(sig|att|sbom))?$/;
@@ -20,8 +25,13 @@ const SIGNATURE_TAG = /^(sha256|sha512)-([a-f0-9]{64}|[a-f0-9]{128})(?:\.(sig|at
 export function splitTags(raw: unknown[]): TagSplit {
   const tags = new Set<string>();
   const signatures: TagSplit['signatures'] = new Map();
+  const invalid: string[] = [];
   for (const value of raw) {
-    if (typeof value !== 'string' || !isValidTag(value)) continue;
+    if (typeof value !== 'string') continue;
+    if (!isValidTag(value)) {
+      invalid.push(value);
+      continue;
+    }
     const sig = SIGNATURE_TAG.exec(value);
     if (sig) {
       const digest = `${sig[1]}:${sig[2]}`;
@@ -36,7 +46,19 @@ export function splitTags(raw: unknown[]): TagSplit {
     }
     tags.add(value);
   }
-  return { tags: [...tags].sort(compareVersions), signatures };
+  return { tags: [...tags].sort(compareVersions), signatures, invalid };
+}
+
+/** Describe the names {@link splitTags} refused, for a warning; undefined when there were none. */
+export function describeInvalidTags(
+  invalid: readonly string[],
+  repository: string,
+): string | undefined {
+  if (invalid.length === 0) return undefined;
+  const one = invalid.length === 1;
+  // Quoted as JSON, so that control characters in a name cannot reach the terminal.
+  const example = JSON.stringify(invalid[0]!.slice(0, 60));
+  return `Dropped ${invalid.length} tag ${one ? 'name' : 'names'} of ${repository} that ${one ? 'is not a valid tag' : 'are not valid tags'} ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}), e.g. ${example}.`;
 }
 
 /** Split a string into runs of digits (as numbers) and runs of other characters. */

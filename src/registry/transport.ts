@@ -1,12 +1,14 @@
 /**
  * The HTTP layer every registry call goes through: bounded concurrency per host, retries with
  * exponential backoff and jitter on 408/429/5xx and network errors (honouring Retry-After), no
- * retry on other 4xx, a timeout per request, the Bearer/Basic auth flow, and redirects followed by
- * hand so that `Authorization` never leaves the host it was meant for.
+ * retry on other 4xx, a timeout per request, bodies read up to a limit by kind, the Bearer/Basic
+ * auth flow, and redirects followed by hand so that `Authorization` never leaves the host it was
+ * meant for.
  */
 import { z } from 'zod';
 import {
   basicAuthorization,
+  mayReceiveCredentials,
   parseChallenge,
   parseTokenReply,
   TokenCache,
@@ -15,6 +17,48 @@ import {
 import { AdaptiveLimit } from './limit.ts';
 import { optionalString, readJsonBody } from './json.ts';
 import { parseRetryAfter } from '../utils/http-headers.ts';
+import { formatLimit, readBoundedBody } from '../utils/bounded-body.ts';
+import { truncateText } from '../utils/truncate.ts';
+
+/**
+ * The most the sync reads of each kind of body, in bytes. A body past its limit is an error naming
+ * the URL and the limit (an error answer's body is cut to its limit instead: the status says enough).
+ */
+export const BODY_LIMITS = {
+  /** A manifest or index: the distribution spec lets registries refuse manifests over 4 MiB. */
+  manifest: 4 << 20,
+  /** An image config blob. */
+  config: 8 << 20,
+  /** A page of a tag list (the distribution API or quay.io's REST API). */
+  tags: 16 << 20,
+  /** A token endpoint's reply. */
+  token: 64 << 10,
+  /** The body of an error answer (4xx, 5xx). */
+  error: 64 << 10,
+} as const;
+
+/** What a request's body is, which sets the most of it the transport reads. */
+export type BodyKind = Exclude<keyof typeof BODY_LIMITS, 'error'>;
+
+/** What each kind of body is called in messages, and what to do when one is too large. */
+const BODY_NAMES: Record<BodyKind, { name: string; hint: string }> = {
+  manifest: {
+    name: "a manifest or index (the distribution spec's limit)",
+    hint: 'Check that the reference names a container image.',
+  },
+  config: {
+    name: 'an image config',
+    hint: 'Check that the image is a container image; its config is far larger than any build writes.',
+  },
+  tags: {
+    name: 'a tag list page',
+    hint: 'The registry sent a page far larger than a tag list; check IMAGE_MODE_REGISTRIES and the registry.',
+  },
+  token: {
+    name: 'a token reply',
+    hint: "Check the realm of the registry's auth challenge.",
+  },
+};
 
 /** What a caller asks the transport for. */
 export interface RegistryRequest {
@@ -24,8 +68,8 @@ export interface RegistryRequest {
   accept?: string | undefined;
   /** Token scope, e.g. "repository:fedora/fedora-bootc:pull". */
   scope?: string | undefined;
-  /** Largest body accepted, in bytes (default 16 MiB). */
-  maxBytes?: number | undefined;
+  /** What the body is; sets the most of it that is read ({@link BODY_LIMITS}). */
+  body: BodyKind;
   /** What the request is for, used in error messages ("list tags of quay.io/fedora/fedora-bootc"). */
   what: string;
   /** The image the request concerns, carried by its errors. */
@@ -173,7 +217,7 @@ export function describeFailure(
   target?: RegistryTarget,
 ): RegistryError {
   const { code, message } = parseErrorBody(response.body);
-  const detail = [code, message].filter(Boolean).join(' ');
+  const detail = truncateText([code, message].filter(Boolean).join(' '), 300);
   const base = `Could not ${what}: ${response.status}${detail ? ` ${detail}` : ''}`;
   let hint = '';
   if (response.status === 401) {
@@ -207,7 +251,7 @@ interface Outgoing {
   what: string;
   target: RegistryTarget | undefined;
   headers: Record<string, string>;
-  maxBytes: number;
+  body: BodyKind;
   kind: 'registry' | 'token';
   probe: boolean;
 }
@@ -291,7 +335,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     url,
     target,
     headers,
-    maxBytes,
+    body: bodyKind,
     kind,
     probe,
   }: Outgoing): Promise<RegistryResponse> {
@@ -342,24 +386,56 @@ export function createTransport(options: TransportOptions = {}): Transport {
         current = next;
         continue;
       }
-      const declared = Number(response.headers.get('content-length'));
-      if (Number.isFinite(declared) && declared > maxBytes) {
+      if (method === 'HEAD') {
         await response.body?.cancel();
+        return {
+          status: response.status,
+          headers: response.headers,
+          body: new Uint8Array(),
+          url: current.href,
+        };
+      }
+      // An error answer's body is only read for its message: its first bytes are enough.
+      const failed = response.status >= 400;
+      const limit = failed ? BODY_LIMITS.error : BODY_LIMITS[bodyKind];
+      const read = await readBoundedBody(response, limit, signal);
+      if (!read.complete && !failed) {
+        const { name, hint } = BODY_NAMES[bodyKind];
         throw new RegistryError(
-          `${url.origin}${pathOf(url)} answered ${declared} bytes, more than the ${maxBytes} allowed.`,
+          `${current.origin}${pathOf(current)} sent more than ${formatLimit(limit)}, the most the sync reads of ${name}; stopped reading. ${hint}`,
           { status: response.status, target },
         );
       }
-      const body =
-        method === 'HEAD' ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
-      if (body.length > maxBytes) {
-        throw new RegistryError(
-          `${url.origin}${pathOf(url)} answered ${body.length} bytes, more than the ${maxBytes} allowed.`,
-          { status: response.status, target },
-        );
-      }
-      return { status: response.status, headers: response.headers, body, url: current.href };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: read.bytes,
+        url: current.href,
+      };
     }
+  }
+
+  /** Token servers already warned about, so that the warning is given once per sync. */
+  const withheld = new Set<string>();
+  /**
+   * The Basic credentials to send a token server: the registry's own when the token server is on
+   * the registry's host (or is its known token server, auth.docker.io for Docker Hub); the token
+   * server's own when the auth files list its host; else none, and the token asked for is anonymous.
+   */
+  async function tokenCredentials(origin: string, realm: URL): Promise<Credentials | undefined> {
+    if (mayReceiveCredentials(origin, realm)) return credentialsFor(origin);
+    const own = await credentialsFor(realm.origin);
+    if (own) return own;
+    if ((await credentialsFor(origin)) && !withheld.has(`${origin} ${realm.origin}`)) {
+      withheld.add(`${origin} ${realm.origin}`);
+      const host = new URL(origin).host;
+      emit({
+        type: 'warning',
+        origin,
+        message: `The credentials for ${host} were not sent to its token server ${realm.host}, another host; asked it for an anonymous token instead. If ${realm.host} is the token server of ${host}, add an entry for ${realm.host} to the auth file.`,
+      });
+    }
+    return undefined;
   }
 
   /** Fetch a Bearer token for a scope, once at a time per key. */
@@ -383,7 +459,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         'user-agent': userAgent,
         accept: 'application/json',
       };
-      const credentials = await credentialsFor(origin);
+      const credentials = await tokenCredentials(origin, url);
       if (credentials) headers['authorization'] = basicAuthorization(credentials);
       const response = await withRetries({
         method: 'GET',
@@ -391,7 +467,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         what: `get a token for ${scope || 'the registry'} from ${url.origin}`,
         target,
         headers,
-        maxBytes: 1 << 20,
+        body: 'token',
         kind: 'token',
         probe: false,
       });
@@ -513,7 +589,6 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
   async function send(req: RegistryRequest): Promise<RegistryResponse> {
     const origin = req.url.origin;
-    const maxBytes = req.maxBytes ?? 16 << 20;
     const base: Record<string, string> = { 'user-agent': userAgent };
     if (req.accept) base['accept'] = req.accept;
     let triedAuth = false;
@@ -536,11 +611,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
         what: req.what,
         target: req.target,
         headers,
-        maxBytes,
+        body: req.body,
         kind: 'registry',
         probe: req.probe ?? false,
       });
       if (response.status !== 401 || triedAuth) return response;
+      // A 401 from the host a redirect led to is that host's business: its challenge is not taken
+      // as the registry's, so no token or password of the registry is offered for it.
+      if (new URL(response.url).origin !== origin) return response;
       const challenge = parseChallenge(response.headers.get('www-authenticate'));
       if (!challenge || challenge.scheme === 'other') return response;
       triedAuth = true;

@@ -24,6 +24,7 @@ import {
   usablePrevious,
 } from '../snapshot/index.ts';
 import { mapLimit } from '../utils/pool.ts';
+import { errorText } from '../utils/truncate.ts';
 import { findBase, findBaseByLayers, type BaseTag } from './lineage.ts';
 import {
   isSignatureArtifact,
@@ -56,10 +57,6 @@ export interface SyncImagesOptions {
   onEvent?: (event: ImageSyncEvent) => void;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The newest build time of a resolved image (over its platforms). */
@@ -255,7 +252,7 @@ async function checkMirror(
     }
     return mirror;
   } catch (error) {
-    const message = errorMessage(error);
+    const message = errorText(error);
     options.onWarning?.(`Mirror ${ref}: ${message}`);
     if (previous && previous.fetchedAt) return { ...previous, status: 'stale', error: message };
     return {
@@ -311,7 +308,7 @@ export async function syncImages(
       options.onEvent?.({ type: 'done', host, ref: image.ref, ok: true });
     } catch (error) {
       options.signal?.throwIfAborted();
-      const message = errorMessage(error);
+      const message = errorText(error);
       results.set(image.ref, imageFailed(image.ref, before, message));
       options.onEvent?.({ type: 'done', host, ref: image.ref, ok: false, error: message });
     }

@@ -25,6 +25,7 @@ import type { ForgeRegistry } from '../forges/config.ts';
 import { parseTektonFile } from '../forges/tekton.ts';
 import { linkPipelineToImages } from './pipelines.ts';
 import { mapLimit } from '../utils/pool.ts';
+import { errorText } from '../utils/truncate.ts';
 import { parseRepoUrl, RepoUrlError, type RepoLocation } from '../forges/repo-url.ts';
 
 /** Labels of good first issues when the options name none. */
@@ -113,16 +114,19 @@ export async function syncRepos(
       await mapLimit(repos, concurrency, async ({ repo, location }) => {
         const before = previousByUrl.get(repo.url);
         if (stopped) {
-          results.set(repo.url, repoFailed(repo.url, location.forge, before, stopped.message));
+          results.set(repo.url, repoFailed(repo.url, location.forge, before, errorText(stopped)));
           return;
         }
         const forge = options.forges.forgeFor(location)!;
         try {
-          const facts = await forge.getRepoFacts(location, { goodFirstIssueLabels: labels });
-          const [owners, files] = await Promise.all([
-            forge.listOwners(location, facts),
-            forge.listTektonFiles(location, facts),
-          ]);
+          const { facts, owners, files } = await options.forges.withBudget(location, async () => {
+            const facts = await forge.getRepoFacts(location, { goodFirstIssueLabels: labels });
+            const [owners, files] = await Promise.all([
+              forge.listOwners(location, facts),
+              forge.listTektonFiles(location, facts),
+            ]);
+            return { facts, owners, files };
+          });
           const pipelines: PipelineSnapshot[] = [];
           for (const file of files) {
             const parsed = parseTektonFile(file.path, file.text, files);
@@ -149,10 +153,10 @@ export async function syncRepos(
             pipelines,
           });
         } catch (error) {
-          const message = (error as Error).message;
+          const message = errorText(error);
           if (error instanceof RateLimitError || error instanceof ForgeUnreachableError) {
             // The whole forge is out of reach for now: do not spend time or requests on its other repos.
-            if (!stopped) log.warn(error.message);
+            if (!stopped) log.warn(message);
             stopped = error;
           } else log.warn(`${location.webUrl}: ${message}`);
           results.set(repo.url, repoFailed(repo.url, location.forge, before, message));

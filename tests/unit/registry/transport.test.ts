@@ -23,6 +23,7 @@ const GET = (url: string, scope?: string) => ({
   url: new URL(url),
   what: 'test it',
   scope,
+  body: 'tags' as const,
 });
 
 describe('retries', () => {
