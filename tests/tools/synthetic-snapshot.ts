@@ -247,14 +247,25 @@ function subprojectYaml(subproject: Subproject): string {
   return stringify(written, { lineWidth: 100, aliasDuplicateObjects: false });
 }
 
-/** Split `total` into `count` parts of random weights between 0.5 and 1.5. */
-function splitTotal(total: number, count: number, random: () => number): number[] {
+/**
+ * Split `total` into `count` parts of random weights between 0.5 and 1.5, none above `max`: what a
+ * part cannot hold goes to the others. Throws when even equal parts would not fit.
+ */
+function splitTotal(total: number, count: number, max: number, random: () => number): number[] {
   if (count === 0) return [];
+  if (total > count * max)
+    throw new Error(
+      `${total} tags do not fit in ${count} generated images of at most ${max} tags each; ask for more images or fewer tags.`,
+    );
   const weights = Array.from({ length: count }, () => 0.5 + random());
   const sum = weights.reduce((a, b) => a + b, 0);
-  const parts = weights.map((weight) => Math.floor((total * weight) / sum));
+  const parts = weights.map((weight) => Math.min(max, Math.floor((total * weight) / sum)));
   let left = total - parts.reduce((a, b) => a + b, 0);
-  for (let i = 0; left > 0; i = (i + 1) % count, left--) parts[i]!++;
+  for (let i = 0; left > 0; i = (i + 1) % count)
+    if (parts[i]! < max) {
+      parts[i]!++;
+      left--;
+    }
   return parts;
 }
 
@@ -432,7 +443,12 @@ export async function writeSyntheticData(options: SyntheticOptions): Promise<Syn
     throw new Error(
       `The committed images hold ${committedTags} tags; ${options.tags} tags over ${options.images} images cannot be generated. Ask for more tags or images.`,
     );
-  const perImage = splitTotal(remixTags, remixCount, random);
+  const perImage = splitTotal(
+    remixTags,
+    remixCount,
+    CHANNELS.length + PATTERN_STREAMS.length * MAX_KEEP,
+    random,
+  );
   const sigIds = committed.sigs.map((sig) => sig.id);
   const remixes = remixSubprojects(remixCount, sigIds, perImage);
 
