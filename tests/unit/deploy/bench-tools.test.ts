@@ -110,6 +110,7 @@ describe('bench:build reporting', () => {
       otherFiles: 0,
       distBytes: 2 * 1024 ** 2,
       htmlBytes: 1024 ** 2,
+      folders: [],
       largest: { page: '/index.html', bytes: 300 * 1024, gzipBytes: 30 * 1024 },
       textChars: [],
     });
