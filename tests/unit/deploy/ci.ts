@@ -66,6 +66,7 @@ export function runStepScript(
       env: {
         PATH: `${dir}:${process.env['PATH']}`,
         HOME: dir,
+        TMPDIR: dir,
         FAKE_DIR: dir,
         FAKE_NPM_EXIT: String(npmExit),
         GITHUB_OUTPUT: join(dir, 'github-output'),
