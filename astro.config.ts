@@ -23,7 +23,10 @@ export default defineConfig({
       // Long commands and digests wrap instead of scrolling, so every code block reads without a
       // scrollbar (and passes axe's scrollable-region rule without being focusable).
       expressiveCode: { defaultProps: { wrap: true } },
-      editLink: { baseUrl: `${config.repoUrl}/src/branch/${config.repoBranch}/` },
+      // Edit links only where IMAGE_MODE_REPO names this project's repository (none is confirmed yet).
+      ...(config.repoUrl
+        ? { editLink: { baseUrl: `${config.repoUrl}/src/branch/${config.repoBranch}/` } }
+        : {}),
       lastUpdated: true,
       routeMiddleware: './src/route-data.ts',
       head: [
@@ -41,7 +44,7 @@ export default defineConfig({
         {
           icon: 'comment',
           label: 'Discussion',
-          href: 'https://discussion.fedoraproject.org/tag/bootc-initiative',
+          href: config.discussionUrl,
         },
       ],
       sidebar: buildSidebar(catalog),

@@ -1,21 +1,34 @@
 /**
  * Build settings read from the environment, in this one place.
  *
- * IMAGE_MODE_CATALOG   catalog folder (default content/catalog)
- * IMAGE_MODE_SNAPSHOT  snapshot folder (default content/snapshot)
- * IMAGE_MODE_SITE      the site's public URL, for the sitemap and canonical links
- * IMAGE_MODE_REPO      the web URL of this project's repository, for edit links
+ * IMAGE_MODE_CATALOG         catalog folder (default content/catalog)
+ * IMAGE_MODE_SNAPSHOT        snapshot folder (default content/snapshot)
+ * IMAGE_MODE_SITE            the site's public URL, for the sitemap, canonical links and the feed;
+ *                            no default: no public address of this site is confirmed yet
+ * IMAGE_MODE_REPO            the web URL of this project's repository (Forgejo or GitLab layout
+ *                            below), for "Edit page" links; none without it
+ * IMAGE_MODE_REPO_BRANCH     the branch edit links point at (default main)
+ * IMAGE_MODE_DISCUSSION_URL  the header's Discussion link (default: the initiative's renewal
+ *                            thread on discussion.fedoraproject.org, which the sources cite)
  */
 import { DEFAULT_CATALOG_DIR } from './catalog/index.ts';
 import { DEFAULT_SNAPSHOT_DIR } from './snapshot/index.ts';
 
+/** The initiative's thread on Fedora Discussion, cited by the Council ticket and the wiki. */
+export const DEFAULT_DISCUSSION_URL =
+  'https://discussion.fedoraproject.org/t/renewing-the-fedora-bootc-now-image-mode-initiative/167131';
+
 export interface SiteConfig {
   catalogDir: string;
   snapshotDir: string;
-  siteUrl: string;
-  repoUrl: string;
+  /** Public URL of the site; undefined when IMAGE_MODE_SITE is not set. */
+  siteUrl: string | undefined;
+  /** Web URL of this project's repository; undefined (no edit links) when IMAGE_MODE_REPO is not set. */
+  repoUrl: string | undefined;
   /** Branch the edit links point at. */
   repoBranch: string;
+  /** Where the header's Discussion link points. */
+  discussionUrl: string;
 }
 
 /** Read the build settings from an environment (process.env by default). */
@@ -23,10 +36,9 @@ export function readSiteConfig(env: Record<string, string | undefined> = process
   return {
     catalogDir: env['IMAGE_MODE_CATALOG'] || DEFAULT_CATALOG_DIR,
     snapshotDir: env['IMAGE_MODE_SNAPSHOT'] || DEFAULT_SNAPSHOT_DIR,
-    siteUrl: env['IMAGE_MODE_SITE'] || 'https://image-mode-hub.fedoraproject.org',
-    repoUrl: (
-      env['IMAGE_MODE_REPO'] || 'https://forge.fedoraproject.org/image-mode/image-mode-hub'
-    ).replace(/\/$/, ''),
+    siteUrl: env['IMAGE_MODE_SITE'] || undefined,
+    repoUrl: env['IMAGE_MODE_REPO']?.replace(/\/$/, '') || undefined,
     repoBranch: env['IMAGE_MODE_REPO_BRANCH'] || 'main',
+    discussionUrl: env['IMAGE_MODE_DISCUSSION_URL'] || DEFAULT_DISCUSSION_URL,
   };
 }

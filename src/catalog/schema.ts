@@ -31,6 +31,59 @@ const HttpsUrlSchema = z
   })
   .describe('A full http(s) URL.');
 
+// --- Provenance: where a fact was read, and why it is not confirmed yet -------------------------
+//
+// Any object of the catalog may carry `provenance:`, a map keyed by the names of its own fields:
+//   owner: bootc-base-images-team
+//   provenance:
+//     owner:
+//       unverified: inferred from commit authors; there is no CODEOWNERS file
+//       source: https://gitlab.com/fedora/bootc/base-images
+// One optional key per object leaves the facts' own lines untouched, and a key that names no field
+// of the object is an unknown key, reported with the field that was probably meant.
+
+/** The provenance of one fact: the page it was read in, and why nobody has confirmed it yet. */
+export const FactProvenanceSchema = z
+  .strictObject({
+    source: HttpsUrlSchema.optional().describe(
+      'Where the fact was read, e.g. "https://gitlab.com/fedora/bootc/base-images".',
+    ),
+    unverified: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Why the fact is not confirmed yet, e.g. "inferred from commit authors; no CODEOWNERS file". Pages mark the fact and list it on /unverified/.',
+      ),
+  })
+  .refine((fact) => fact.source !== undefined || fact.unverified !== undefined, {
+    error:
+      'give `source:` (the URL the fact was read in), `unverified:` (why it is not confirmed), or both',
+  })
+  .describe('Where a fact comes from and whether it is confirmed.');
+
+/** Where one fact comes from: `source` (a URL) and/or `unverified` (why it is not confirmed). */
+export type FactProvenance = z.output<typeof FactProvenanceSchema>;
+
+/** Provenance of the fields of one object, keyed by field name. */
+export type Provenance = Partial<Record<string, FactProvenance>>;
+
+/** Let an object schema carry `provenance:` for any of its own fields, and for no other key. */
+function withProvenance<Shape extends z.core.$ZodLooseShape>(schema: z.ZodObject<Shape>) {
+  const fields = Object.keys(schema.shape).filter((field) => field !== '$schema');
+  const provenance = z
+    .strictObject(
+      Object.fromEntries(fields.map((field) => [field, FactProvenanceSchema.optional()])) as {
+        [Field in keyof Shape]: z.ZodOptional<typeof FactProvenanceSchema>;
+      },
+    )
+    .optional()
+    .describe(
+      `Where the facts of this object come from, keyed by field: \`source:\` (a URL) and \`unverified:\` (why it is not confirmed).`,
+    );
+  return schema.extend({ provenance });
+}
+
 /**
  * A repository reference: registry host and repository, with neither tag nor digest.
  * Tags are selected under `streams:`.
@@ -106,6 +159,7 @@ export const ContactsSchema = z
     docs: HttpsUrlSchema.optional().describe('Documentation URL.'),
     website: HttpsUrlSchema.optional().describe('Website or community forum URL.'),
   })
+  .apply(withProvenance)
   .describe('Where to reach a group.');
 
 /** A person, by the handles the forges and Fedora know them by. */
@@ -125,6 +179,7 @@ export const PersonSchema = z
       .describe('GitLab username, without "@".'),
     role: z.string().optional().describe('Role in the group, e.g. "chair".'),
   })
+  .apply(withProvenance)
   .describe('A member of a SIG or working group.');
 
 /** A SIG or working group, in content/catalog/sigs.yaml. */
@@ -155,6 +210,7 @@ export const SigSchema = z
       .describe('Forge teams or groups that stand for this SIG, e.g. "github:ublue-os/approver".'),
     notes: z.string().optional(),
   })
+  .apply(withProvenance)
   .describe('A SIG, working group or team.');
 
 export const SigsFileSchema = z
@@ -203,6 +259,7 @@ export const StreamSchema = z
       .default(10)
       .describe('How many tags matching `match` to keep, newest first in version order.'),
   })
+  .apply(withProvenance)
   .refine((stream) => stream.tags !== undefined || stream.match !== undefined, {
     error: 'a stream needs `tags:` (exact names) or `match:` (a pattern), or both',
   })
@@ -243,6 +300,7 @@ export const ImageSchema = z
     signed: z.boolean().optional().describe('Whether the image is expected to carry signatures.'),
     notes: z.string().optional(),
   })
+  .apply(withProvenance)
   .describe('An image repository.');
 
 export const RepoRoles = ['source', 'pipeline', 'config', 'docs', 'tracker', 'tooling'] as const;
@@ -261,6 +319,7 @@ export const RepoSchema = z
     description: z.string().optional(),
     notes: z.string().optional(),
   })
+  .apply(withProvenance)
   .describe('A source repository.');
 
 export const DeliverableKinds = [
@@ -298,6 +357,7 @@ export const DeliverableSchema = z
     due: DateSchema.optional().describe('When the handover should be complete.'),
     notes: z.string().optional(),
   })
+  .apply(withProvenance)
   .describe('A deliverable and its handover.');
 
 /** A subproject, in content/catalog/subprojects/<id>.yaml. */
@@ -328,6 +388,7 @@ export const SubprojectSchema = z
     deliverables: z.array(DeliverableSchema).default([]),
     notes: z.string().optional(),
   })
+  .apply(withProvenance)
   .describe('A subproject of the initiative.');
 
 export const MilestonePhases = ['beta', 'production'] as const;
@@ -379,6 +440,7 @@ export const MilestoneSchema = z
     description: z.string().optional(),
     criteria: z.array(CriterionSchema).default([]),
   })
+  .apply(withProvenance)
   .describe('A milestone of the initiative.');
 
 /** The initiative, in content/catalog/initiative.yaml. */
@@ -399,16 +461,19 @@ export const InitiativeSchema = z
     milestones: z.array(MilestoneSchema).min(1),
     releases: z
       .array(
-        z.strictObject({
-          release: z.number().int(),
-          beta: DateSchema.optional(),
-          ga: DateSchema.optional(),
-          notes: z.string().optional(),
-        }),
+        z
+          .strictObject({
+            release: z.number().int(),
+            beta: DateSchema.optional(),
+            ga: DateSchema.optional(),
+            notes: z.string().optional(),
+          })
+          .apply(withProvenance),
       )
       .default([])
       .describe('Fedora release dates the milestones refer to.'),
   })
+  .apply(withProvenance)
   .describe('The Image Mode initiative.');
 
 export type Contacts = z.output<typeof ContactsSchema>;

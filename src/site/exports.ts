@@ -6,6 +6,7 @@ import { listImages, type ImageView } from './images.ts';
 import { imagePath } from './links.ts';
 import { evaluateMilestones } from './milestones.ts';
 import { listOrphans, listOwners, type DeliverableView } from './owners.ts';
+import { listUnverifiedFacts } from './provenance.ts';
 import type { SiteData } from './views.ts';
 
 /** Make a JSON response with deterministic, readable output. */
@@ -15,9 +16,12 @@ export function jsonResponse(value: unknown): Response {
   });
 }
 
-/** The validated catalog: initiative, SIGs and subprojects, in the order pages list them. */
+/**
+ * The validated catalog: initiative, SIGs and subprojects, in the order pages list them, each
+ * object with its `provenance`; and every unverified fact with its file and field.
+ */
 export function exportCatalog(data: SiteData) {
-  return { schemaVersion: 1, ...data.catalog };
+  return { schemaVersion: 1, ...data.catalog, unverified: listUnverifiedFacts(data.catalog) };
 }
 
 /** One image: catalog facts, status and every tracked tag. */

@@ -5,5 +5,6 @@ export * from './images.ts';
 export * from './links.ts';
 export * from './milestones.ts';
 export * from './owners.ts';
+export * from './provenance.ts';
 export * from './subprojects.ts';
 export * from './views.ts';

@@ -52,3 +52,22 @@ export function snapshotHeaders(data: SiteData): { part: string; header: Snapsho
     .filter((entry): entry is [string, SnapshotHeader] => entry[1] !== undefined)
     .map(([part, header]) => ({ part, header }));
 }
+
+/** Whether any part of the snapshot is sample data, so that pages never call it live. */
+export function isSampleData(data: SiteData): boolean {
+  return snapshotHeaders(data).some(({ header }) => header.sample);
+}
+
+/** Label a record's status for a chip: sample data fetched from fixtures is never "Live". */
+export function statusLabel(status: SourceStatus, sample: boolean): string {
+  if (status === 'live') return sample ? 'Sample' : 'Live';
+  return status === 'stale' ? 'Stale' : 'Unavailable';
+}
+
+/** Say how many records have data, for a page's freshness line: `34 with sample data, 0 stale, 0 not fetched yet`. */
+export function describeStatusCounts(
+  counts: Record<SourceStatus, number>,
+  sample: boolean,
+): string {
+  return `${counts.live} with ${sample ? 'sample' : 'live'} data, ${counts.stale} stale, ${counts.unavailable} not fetched yet`;
+}

@@ -45,3 +45,12 @@ export function shortDigest(digest: string): string {
   const [algorithm, hex = ''] = digest.split(':');
   return `${algorithm}:${hex.slice(0, 12)}`;
 }
+
+/** Say how many whole days a date lies from a reference: `2 days before`, `12 days after`, `on the day of`. */
+export function formatDaysFrom(iso: string, reference: string): string {
+  const days = Math.round((Date.parse(iso) - Date.parse(reference)) / 86_400_000);
+  if (Number.isNaN(days)) return 'unknown';
+  if (days === 0) return 'on the day of';
+  const count = Math.abs(days);
+  return `${count} day${count === 1 ? '' : 's'} ${days < 0 ? 'before' : 'after'}`;
+}

@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { loadCatalog } from '../../src/catalog/load.ts';
+import { countMarkedInFiles } from '../helpers/catalog.ts';
 import { buildSite, launchBrowser, type SiteBuild } from '../helpers/site.ts';
 import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
 
@@ -242,9 +243,9 @@ describe('image data as a reader sees it (fixture site)', () => {
       (match) => match[1],
     );
     expect(titles).toEqual([
-      'quay.io/fedora/fedora-bootc: rawhide',
-      'quay.io/fedora/fedora-bootc: 44, latest',
-      'quay.io/fedora/fedora-coreos: stable',
+      '[Sample] quay.io/fedora/fedora-bootc: rawhide',
+      '[Sample] quay.io/fedora/fedora-bootc: 44, latest',
+      '[Sample] quay.io/fedora/fedora-coreos: stable',
     ]);
     const milestones = JSON.parse(
       await readFile(join(fixture.outDir, 'api', 'milestones.json'), 'utf8'),
@@ -303,5 +304,83 @@ describe('site search', () => {
     );
     expect(found).toContainEqual({ text: GUIDE_TITLE, href: GUIDE_PATH });
     expect(found.every((result) => result.href.startsWith(GUIDE_PATH))).toBe(true);
+  });
+});
+
+/** List the built pages of a site as paths, e.g. `/images/`. */
+async function listPages(outDir: string): Promise<string[]> {
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name === 'index.html')
+    .map((entry) => `/${relative(outDir, join(entry.parentPath, entry.name))}`)
+    .map((path) => path.replace(/index\.html$/, ''))
+    .sort();
+}
+
+describe('what the pages claim', () => {
+  it('never calls sample data live, on any page of the sample fixture site', async () => {
+    const pages = await listPages(fixture.outDir);
+    expect(pages.length).toBeGreaterThan(10);
+    const withChips: string[] = [];
+    for (const path of pages) {
+      const html = await readFile(join(fixture.outDir, path, 'index.html'), 'utf8');
+      const chips = [...html.matchAll(/<span class="sl-badge[^"]*"[^>]*>([^<]*)<\/span>/g)].map(
+        (match) => match[1]!.trim(),
+      );
+      expect(chips, path).not.toContain('Live');
+      expect(html, path).not.toMatch(/with live data/);
+      if (chips.includes('Sample')) withChips.push(path);
+    }
+    expect(withChips).toEqual(expect.arrayContaining(['/images/', '/subprojects/coreos/']));
+    const page = await open(fixtureServer, '/images/');
+    await expect(page.getByText('Live', { exact: true }).count()).resolves.toBe(0);
+    await expect(page.getByText('Sample', { exact: true }).count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator('main').textContent()).resolves.toMatch(/with sample data/);
+  });
+
+  it('marks an unverified fact with its reason and source, linked to the list', async () => {
+    const page = await open(fixtureServer, '/subprojects/coreos/');
+    const row = page.locator('#deliverable-fcos-image');
+    const marker = row.getByRole('link', { name: /^Unverified: inferred from the meeting list/ });
+    await expect(marker.textContent()).resolves.toBe('unverified');
+    await expect(marker.getAttribute('title')).resolves.toBe(
+      'Unverified: inferred from the meeting list. Source: https://github.com/coreos/fedora-coreos-tracker',
+    );
+    await marker.click();
+    await page.waitForURL(/\/unverified\/#coreos$/);
+    const fact = page.locator('#coreos-deliverables-fcos-image-owner');
+    await expect(fact.textContent()).resolves.toContain('deliverables[fcos-image].owner');
+    await expect(
+      fact
+        .getByRole('link', { name: 'github.com/coreos/fedora-coreos-tracker' })
+        .getAttribute('href'),
+    ).resolves.toBe('https://github.com/coreos/fedora-coreos-tracker');
+  });
+
+  it('lists as many unverified facts as the catalog marks, and the notice counts them', async () => {
+    const marked = await countMarkedInFiles('content/catalog');
+    const page = await open(realServer, '/unverified/');
+    await expect(page.locator('tr.unverified-row').count()).resolves.toBe(marked);
+    await expect(page.locator('#unverified-count').textContent()).resolves.toBe(
+      `${marked} unverified facts`,
+    );
+    const subprojects = await open(realServer, '/subprojects/');
+    const notice = subprojects.locator('a.unverified-count');
+    await expect(notice.textContent()).resolves.toMatch(
+      new RegExp(`^\\s*${marked} unverified facts\\s*$`),
+    );
+    await expect(notice.getAttribute('href')).resolves.toBe('/unverified/');
+  });
+
+  it('says that the base images roster is inferred from package maintainers', async () => {
+    const page = await open(realServer, '/owners/bootc-base-images-team/');
+    const aside = page.locator('aside', { hasText: 'Not a declared roster' });
+    await expect(aside.textContent()).resolves.toMatch(/maintainers of the Fedora bootc package/);
+    await expect(
+      aside.locator('a[href="https://packages.fedoraproject.org/pkgs/bootc/bootc/"]').count(),
+    ).resolves.toBe(1);
+    await expect(
+      page.getByRole('link', { name: 'Discussion' }).first().getAttribute('href'),
+    ).resolves.toMatch(/^https:\/\/discussion\.fedoraproject\.org\/t\/renewing-/);
   });
 });

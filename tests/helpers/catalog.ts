@@ -1,5 +1,6 @@
 /** Helpers for catalog tests: copy a fixture catalog into a temporary folder and edit one file. */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,4 +35,31 @@ export async function copyCatalog(fixture: string = MINIMAL_CATALOG): Promise<Ca
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** Count the `unverified:` entries under `provenance:` maps in a parsed YAML value. */
+function countMarked(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countMarked(item), 0);
+  if (typeof value !== 'object' || value === null) return 0;
+  let count = 0;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === 'provenance')
+      count += Object.values(child as Record<string, { unverified?: string }>).filter(
+        (fact) => fact.unverified,
+      ).length;
+    else count += countMarked(child);
+  }
+  return count;
+}
+
+/** Count what the YAML files of a catalog folder mark unverified, reading the files themselves. */
+export async function countMarkedInFiles(dir: string): Promise<number> {
+  const files = [
+    'initiative.yaml',
+    'sigs.yaml',
+    ...(await readdir(join(dir, 'subprojects'))).map((name) => `subprojects/${name}`),
+  ];
+  let count = 0;
+  for (const file of files) count += countMarked(parse(await readFile(join(dir, file), 'utf8')));
+  return count;
 }

@@ -45,6 +45,10 @@ export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
     ASTRO_TELEMETRY_DISABLED: '1',
     IMAGE_MODE_CATALOG: options.catalog ?? 'tests/fixtures/catalog/minimal',
     IMAGE_MODE_SNAPSHOT: options.snapshot ?? 'tests/fixtures/snapshot',
+    // No public address of the site or of its repository is confirmed, so a deployment sets them;
+    // the test sites do too, to check the sitemap and the edit links.
+    IMAGE_MODE_SITE: 'https://image-mode-hub.example.test',
+    IMAGE_MODE_REPO: 'https://forge.example.test/image-mode/image-mode-hub',
     // The handover pages link to the real catalog's subprojects; a fixture catalog has other ones, so
     // a fixture build accepts links to catalog-generated routes. A build of the real catalog checks all.
     LINK_CHECK_ALLOW:

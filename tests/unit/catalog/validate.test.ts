@@ -82,7 +82,33 @@ const cases: Case[] = [
       ['sigs.yaml', '    kind: working-group\n', '    kind: working-group\n    chair: someone\n'],
     ],
     expected: [
-      'sigs.yaml:5:5  sigs[0].chair: unknown key "chair"; allowed keys here: id, name, kind, summary, contacts, members, forgeTeams, notes.',
+      'sigs.yaml:5:5  sigs[0].chair: unknown key "chair"; allowed keys here: id, name, kind, summary, contacts, members, forgeTeams, notes, provenance.',
+    ],
+  },
+  {
+    name: 'provenance of a field the object does not have, with the field meant',
+    edits: [
+      [
+        'subprojects/coreos.yaml',
+        '      owner:\n        unverified:',
+        '      ownr:\n        unverified:',
+      ],
+    ],
+    expected: [
+      'subprojects/coreos.yaml:23:7  deliverables[0].provenance.ownr: unknown key "ownr"; did you mean "owner"?',
+    ],
+  },
+  {
+    name: 'provenance that says nothing',
+    edits: [
+      [
+        'subprojects/coreos.yaml',
+        '        unverified: inferred from the meeting list\n        source: https://github.com/coreos/fedora-coreos-tracker\n',
+        '        {}\n',
+      ],
+    ],
+    expected: [
+      'subprojects/coreos.yaml:24:9  deliverables[0].provenance.owner: give `source:` (the URL the fact was read in), `unverified:` (why it is not confirmed), or both',
     ],
   },
   {
