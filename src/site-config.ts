@@ -5,6 +5,7 @@
  * IMAGE_MODE_SNAPSHOT  snapshot folder (default content/snapshot)
  * IMAGE_MODE_SITE      the site's public URL, for the sitemap and canonical links
  * IMAGE_MODE_REPO      the web URL of this project's repository, for edit links
+ * IMAGE_MODE_CACHE_DIR Astro's cache folder (content layer, Vite), so that two builds can run at once
  */
 import { DEFAULT_CATALOG_DIR } from './catalog/index.ts';
 import { DEFAULT_SNAPSHOT_DIR } from './snapshot/index.ts';
@@ -16,6 +17,8 @@ export interface SiteConfig {
   repoUrl: string;
   /** Branch the edit links point at. */
   repoBranch: string;
+  /** Astro's cache folder; undefined for Astro's default (node_modules/.astro). */
+  cacheDir: string | undefined;
 }
 
 /** Read the build settings from an environment (process.env by default). */
@@ -28,5 +31,6 @@ export function readSiteConfig(env: Record<string, string | undefined> = process
       env['IMAGE_MODE_REPO'] || 'https://forge.fedoraproject.org/image-mode/image-mode-hub'
     ).replace(/\/$/, ''),
     repoBranch: env['IMAGE_MODE_REPO_BRANCH'] || 'main',
+    cacheDir: env['IMAGE_MODE_CACHE_DIR'] || undefined,
   };
 }

@@ -78,10 +78,13 @@ export function ownerLink(owner: string, sigName?: string): Link {
         href: `https://forge.fedoraproject.org/${handle}`,
       };
     case 'fas':
-      return {
-        label: `${handle} (FAS)`,
-        href: `https://accounts.fedoraproject.org/user/${handle}/`,
-      };
+      // A FAS group is written with "@" (as pagure lists access groups); it has a group page.
+      return handle.startsWith('@')
+        ? {
+            label: `${handle} (FAS group)`,
+            href: `https://accounts.fedoraproject.org/group/${handle.slice(1)}/`,
+          }
+        : { label: `${handle} (FAS)`, href: `https://accounts.fedoraproject.org/user/${handle}/` };
     default:
       return { label: owner };
   }
