@@ -11,6 +11,7 @@ const catalog = await loadCatalog(config.catalogDir);
 
 export default defineConfig({
   site: config.siteUrl,
+  cacheDir: config.cacheDir,
   trailingSlash: 'always',
   integrations: [
     starlight({

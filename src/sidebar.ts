@@ -57,6 +57,7 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
       label: 'Owners',
       items: [
         { label: 'Who owns what', link: '/owners/' },
+        { label: 'Handover board', link: '/handover/' },
         {
           label: 'SIGs and teams',
           collapsed: true,

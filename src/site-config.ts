@@ -10,6 +10,11 @@
  * IMAGE_MODE_REPO_BRANCH     the branch edit links point at (default main)
  * IMAGE_MODE_DISCUSSION_URL  the header's Discussion link (default: the initiative's renewal
  *                            thread on discussion.fedoraproject.org, which the sources cite)
+ * IMAGE_MODE_CATALOG   catalog folder (default content/catalog)
+ * IMAGE_MODE_SNAPSHOT  snapshot folder (default content/snapshot)
+ * IMAGE_MODE_SITE      the site's public URL, for the sitemap and canonical links
+ * IMAGE_MODE_REPO      the web URL of this project's repository, for edit links
+ * IMAGE_MODE_CACHE_DIR Astro's cache folder (content layer, Vite), so that two builds can run at once
  */
 import { DEFAULT_CATALOG_DIR } from './catalog/index.ts';
 import { DEFAULT_SNAPSHOT_DIR } from './snapshot/index.ts';
@@ -29,6 +34,8 @@ export interface SiteConfig {
   repoBranch: string;
   /** Where the header's Discussion link points. */
   discussionUrl: string;
+  /** Astro's cache folder; undefined for Astro's default (node_modules/.astro). */
+  cacheDir: string | undefined;
 }
 
 /** Read the build settings from an environment (process.env by default). */
@@ -40,5 +47,6 @@ export function readSiteConfig(env: Record<string, string | undefined> = process
     repoUrl: env['IMAGE_MODE_REPO']?.replace(/\/$/, '') || undefined,
     repoBranch: env['IMAGE_MODE_REPO_BRANCH'] || 'main',
     discussionUrl: env['IMAGE_MODE_DISCUSSION_URL'] || DEFAULT_DISCUSSION_URL,
+    cacheDir: env['IMAGE_MODE_CACHE_DIR'] || undefined,
   };
 }

@@ -7,7 +7,13 @@
 import { parseRepoUrl, RepoUrlError } from '../forges/repo-url.ts';
 import { canonicalRepository, isSigOwner } from './model.ts';
 import { compileTagPattern, TagPatternError } from './tag-pattern.ts';
-import type { Initiative, Sig, Subproject } from './schema.ts';
+import {
+  TransferStates,
+  type Deliverable,
+  type Initiative,
+  type Sig,
+  type Subproject,
+} from './schema.ts';
 import {
   formatPath,
   locate,
@@ -100,20 +106,26 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
     });
     data.images.forEach((image, index) => {
       const ref = canonicalRepository(image.ref);
-      if (image.basedOn !== undefined) {
-        const base = canonicalRepository(image.basedOn);
+      const related: [string | undefined, FieldPath, string][] = [
+        [image.basedOn, ['images', index, 'basedOn'], 'based on'],
+        [image.builder, ['images', index, 'builder'], 'built in'],
+        ...image.streams.map((stream, streamIndex): [string | undefined, FieldPath, string] => [
+          stream.basedOn,
+          ['images', index, 'streams', streamIndex, 'basedOn'],
+          'based on',
+        ]),
+      ];
+      for (const [other, path, relation] of related) {
+        if (other === undefined) continue;
+        const base = canonicalRepository(other);
         if (base === ref)
           problem(
             source,
-            ['images', index, 'basedOn'],
-            `an image cannot be based on itself; name the repository it is built FROM.`,
+            path,
+            `an image cannot be ${relation} itself; name the repository it is built FROM.`,
           );
         else if (!images.has(base))
-          problem(
-            source,
-            ['images', index, 'basedOn'],
-            `"${image.basedOn}" is not an image of the catalog; ${imageHint(base)}`,
-          );
+          problem(source, path, `"${other}" is not an image of the catalog; ${imageHint(base)}`);
       }
       image.streams.forEach((stream, streamIndex) => {
         if (stream.match === undefined) return;
@@ -156,7 +168,7 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
           `duplicate deliverable id "${deliverable.id}", first used at ${where(source, first)}.`,
         );
       else deliverableIds.set(deliverable.id, ['deliverables', index, 'id']);
-      for (const field of ['owner', 'incomingOwner'] as const) {
+      for (const field of ['owner', 'incomingOwner', 'previousOwner'] as const) {
         const owner = deliverable[field];
         if (owner !== undefined && isSigOwner(owner) && !sigIds.has(owner)) {
           problem(
@@ -166,27 +178,39 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
           );
         }
       }
-      if (deliverable.image !== undefined && !images.has(canonicalRepository(deliverable.image))) {
+      const imageRefs: [string, FieldPath][] = [
+        ...(deliverable.image !== undefined
+          ? [[deliverable.image, ['deliverables', index, 'image']] as [string, FieldPath]]
+          : []),
+        ...(deliverable.images ?? []).map((ref, refIndex): [string, FieldPath] => [
+          ref,
+          ['deliverables', index, 'images', refIndex],
+        ]),
+      ];
+      for (const [ref, path] of imageRefs) {
+        if (!images.has(canonicalRepository(ref)))
+          problem(
+            source,
+            path,
+            `"${ref}" is not an image of the catalog; ${imageHint(canonicalRepository(ref))}`,
+          );
+      }
+      if (deliverable.image !== undefined && deliverable.images !== undefined)
         problem(
           source,
           ['deliverables', index, 'image'],
-          `"${deliverable.image}" is not an image of the catalog; ${imageHint(canonicalRepository(deliverable.image))}`,
+          `give the images either as \`image\` or as \`images\`, not both; move "${deliverable.image}" into \`images\`.`,
         );
-      }
-      if (deliverable.state === 'orphaned' && deliverable.owner !== undefined) {
+      if (deliverable.serves !== undefined && !subprojectIds.has(deliverable.serves)) {
+        const suggestion = suggestKey(deliverable.serves, knownSubprojects);
         problem(
           source,
-          ['deliverables', index, 'state'],
-          `"orphaned" means nobody owns it, but \`owner\` is "${deliverable.owner}"; remove the owner or pick another state.`,
+          ['deliverables', index, 'serves'],
+          `subproject "${deliverable.serves}" does not exist; ${suggestion ? `did you mean "${suggestion}"?` : `known subprojects: ${knownSubprojects.join(', ')}.`}`,
         );
       }
-      if (deliverable.state === 'handed-over' && deliverable.owner === undefined) {
-        problem(
-          source,
-          ['deliverables', index, 'owner'],
-          `a deliverable that is "handed-over" needs its new \`owner\`.`,
-        );
-      }
+      for (const contradiction of stateContradictions(deliverable, data.official))
+        problem(source, ['deliverables', index, contradiction.field], contradiction.message);
     });
   }
 
@@ -217,4 +241,83 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
   });
 
   return problems;
+}
+
+/** A field of a deliverable that contradicts its state, with what to write instead. */
+export interface StateContradiction {
+  field: keyof Deliverable;
+  message: string;
+}
+
+const isTransfer = (state: Deliverable['state']) =>
+  (TransferStates as readonly string[]).includes(state);
+
+/**
+ * Find the fields of a deliverable that contradict its state: an incoming owner on "owned", a
+ * "handed-over" without its date or previous owner, an owner on "orphaned", "external" in a
+ * subproject of Fedora.
+ */
+export function stateContradictions(
+  deliverable: Deliverable,
+  official: boolean,
+): StateContradiction[] {
+  const found: StateContradiction[] = [];
+  const { state, owner, incomingOwner, previousOwner } = deliverable;
+  if (state === 'orphaned' && owner !== undefined)
+    found.push({
+      field: 'state',
+      message: `"orphaned" means nobody owns it, but \`owner\` is "${owner}"; remove the owner or pick another state.`,
+    });
+  if (state !== 'orphaned' && owner === undefined)
+    found.push({
+      field: 'state',
+      message: `"${state}" needs an \`owner\`; name who owns it today, or write \`state: orphaned\` when nobody does.`,
+    });
+  if (incomingOwner !== undefined && !isTransfer(state) && state !== 'orphaned')
+    found.push({
+      field: 'incomingOwner',
+      message: `"${state}" means no transfer is under way, but \`incomingOwner\` is "${incomingOwner}"; write \`state: proposed\` (or shadowing, co-owned) for a planned handover, or remove \`incomingOwner\`.`,
+    });
+  if ((state === 'shadowing' || state === 'co-owned') && incomingOwner === undefined)
+    found.push({
+      field: 'state',
+      message: `"${state}" needs the \`incomingOwner\` who shadows or shares it; name them, or write \`state: proposed\`.`,
+    });
+  if (incomingOwner !== undefined && incomingOwner === owner)
+    found.push({
+      field: 'incomingOwner',
+      message: `\`incomingOwner\` is the \`owner\` ("${owner}"); write \`state: owned\` and remove \`incomingOwner\`.`,
+    });
+  if (state === 'handed-over') {
+    if (deliverable.since === undefined)
+      found.push({
+        field: 'state',
+        message: `"handed-over" needs the date of the handover in \`since\`, e.g. \`since: '2026-05-04'\`; for something that never changed hands, write \`state: owned\`.`,
+      });
+    if (previousOwner === undefined)
+      found.push({
+        field: 'state',
+        message: `"handed-over" needs \`previousOwner\`, who handed it over; for something that never changed hands, write \`state: owned\`.`,
+      });
+  } else if (previousOwner !== undefined)
+    found.push({
+      field: 'previousOwner',
+      message: `\`previousOwner\` is only for "handed-over"; remove it, or write \`state: handed-over\` with \`since\`.`,
+    });
+  if (previousOwner !== undefined && previousOwner === owner)
+    found.push({
+      field: 'previousOwner',
+      message: `\`previousOwner\` is the \`owner\` ("${owner}"); a handover goes to someone else, or write \`state: owned\`.`,
+    });
+  if (state === 'external' && official)
+    found.push({
+      field: 'state',
+      message: `"external" is for what is maintained outside Fedora, but this subproject is part of Fedora (\`official: true\`); write \`state: owned\`, or \`official: false\` on the subproject.`,
+    });
+  if (deliverable.due !== undefined && !isTransfer(state) && state !== 'orphaned')
+    found.push({
+      field: 'due',
+      message: `\`due\` is the deadline of a transfer, but "${state}" has none under way; remove \`due\` or write \`state: proposed\`.`,
+    });
+  return found;
 }

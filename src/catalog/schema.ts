@@ -23,6 +23,32 @@ export const DateSchema = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'write a date as YYYY-MM-DD, e.g. "2026-04-28"' })
   .describe('A date, YYYY-MM-DD.');
 
+const DAY = String.raw`\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])`;
+const MONTH = String.raw`\d{4}-(?:0[1-9]|1[0-2])`;
+const POINT = `(?:${DAY}|${MONTH})`;
+
+/**
+ * A date as the sources give it: a day ("2026-04-28"), an approximate month ("2026-12", for a
+ * source that says "approx. Dec 2026") or a range ("2026-10..2026-12"). Nothing is overdue
+ * against an approximate date or a range before its period ends.
+ */
+export const SourceDateSchema = z
+  .string()
+  .regex(new RegExp(`^${POINT}(?:\\.\\.${POINT})?$`), {
+    error:
+      'write a day as YYYY-MM-DD ("2026-04-28"), an approximate month as YYYY-MM ("2026-12") or a range as FROM..TO ("2026-10..2026-12")',
+  })
+  .refine(
+    (value) => {
+      const [from, to] = value.split('..');
+      return to === undefined || from! <= to;
+    },
+    { error: 'a range runs from the earlier date to the later one, e.g. "2026-10..2026-12"' },
+  )
+  .describe(
+    'A day (YYYY-MM-DD), an approximate month (YYYY-MM, shown "approx. Dec 2026") or a range FROM..TO.',
+  );
+
 const HttpsUrlSchema = z
   .string()
   .regex(/^https?:\/\/[^\s/$.?#].[^\s]*$/, {
@@ -258,6 +284,9 @@ export const StreamSchema = z
       .max(500)
       .default(10)
       .describe('How many tags matching `match` to keep, newest first in version order.'),
+    basedOn: RepositoryRefSchema.optional().describe(
+      "The repository this stream is built on, when it differs from the image's `basedOn`.",
+    ),
   })
   .apply(withProvenance)
   .refine((stream) => stream.tags !== undefined || stream.match !== undefined, {
@@ -277,7 +306,10 @@ export const ImageSchema = z
     title: z.string().optional().describe('Short human name, e.g. "Fedora CoreOS".'),
     description: z.string().optional(),
     basedOn: RepositoryRefSchema.optional().describe(
-      'The repository it is declared to be built on; must be another image of the catalog.',
+      'The repository it is declared to be built on; must be another image of the catalog. A stream may name its own.',
+    ),
+    builder: RepositoryRefSchema.optional().describe(
+      'The image its build runs in, when that is not its base (e.g. the BUILDER_IMG of Fedora CoreOS); must be another image of the catalog.',
     ),
     mirrors: z
       .array(RepositoryRefSchema)
@@ -331,14 +363,28 @@ export const DeliverableKinds = [
   'release-process',
   'tracker',
   'community',
+  'konflux-tenant',
+  'policy',
 ] as const;
+
+/**
+ * Where a deliverable stands. `owned`: stays with its owner, no transfer planned; `external`:
+ * maintained outside Fedora; `proposed` → `shadowing` → `co-owned` → `handed-over`: a real
+ * transfer from `owner` to `incomingOwner` (then from `previousOwner` to `owner`); `orphaned`:
+ * nobody owns it.
+ */
 export const HandoverStates = [
+  'orphaned',
   'proposed',
   'shadowing',
   'co-owned',
   'handed-over',
-  'orphaned',
+  'owned',
+  'external',
 ] as const;
+
+/** States in which a transfer is under way: the incoming owner is named and a due date applies. */
+export const TransferStates = ['proposed', 'shadowing', 'co-owned'] as const;
 
 /** Something a subproject ships or runs, with who owns it now and who takes it over. */
 export const DeliverableSchema = z
@@ -347,14 +393,34 @@ export const DeliverableSchema = z
     title: z.string().min(1),
     kind: z.enum(DeliverableKinds),
     image: RepositoryRefSchema.optional().describe(
-      'The image this deliverable is, for kind "image".',
+      'The image this deliverable is, for kind "image"; for several, use `images`.',
     ),
+    images: z
+      .array(RepositoryRefSchema)
+      .optional()
+      .describe('The images this deliverable covers, when there are several.'),
     repo: HttpsUrlSchema.optional().describe('The repository this deliverable lives in.'),
     owner: OwnerSchema.optional().describe('Who owns it today; leave out when nobody does.'),
-    incomingOwner: OwnerSchema.optional().describe('Who it is being handed to.'),
-    state: z.enum(HandoverStates).describe('Where the handover stands.'),
-    since: DateSchema.optional().describe('When the current state began.'),
-    due: DateSchema.optional().describe('When the handover should be complete.'),
+    incomingOwner: OwnerSchema.optional().describe(
+      'Who it is being handed to (states proposed, shadowing, co-owned).',
+    ),
+    previousOwner: OwnerSchema.optional().describe(
+      'For "handed-over": who handed it over to `owner`.',
+    ),
+    state: z
+      .enum(HandoverStates)
+      .describe(
+        'owned: stays with its owner; external: maintained outside Fedora; proposed, shadowing, co-owned: a transfer to `incomingOwner` under way; handed-over: transferred (with `since` and `previousOwner`); orphaned: nobody owns it.',
+      ),
+    serves: IdSchema.optional().describe(
+      'The subproject this deliverable is for, when it is listed elsewhere (e.g. a Konflux tenant); its SIGs see it on their pages.',
+    ),
+    since: SourceDateSchema.optional().describe(
+      'When the current state began; for "handed-over", the date of the handover.',
+    ),
+    due: SourceDateSchema.optional().describe(
+      'When the transfer should be complete: a day, an approximate month or a range.',
+    ),
     notes: z.string().optional(),
   })
   .apply(withProvenance)
@@ -423,6 +489,17 @@ export const CriterionSchema = z.discriminatedUnion('kind', [
     .describe('A Konflux PipelineRun in one of the subproject repos builds its image.'),
   z
     .strictObject({
+      kind: z.literal('released-to'),
+      subproject: IdSchema,
+      image: RepositoryRefSchema.describe(
+        'The repository a release plan must publish to, e.g. quay.io/fedora/fedora-bootc.',
+      ),
+    })
+    .describe(
+      'A release plan exists: a release-process deliverable of the subproject that covers the image has an owner and is not proposed or orphaned.',
+    ),
+  z
+    .strictObject({
       kind: z.literal('deliverables-owned'),
       subproject: IdSchema,
     })
@@ -436,7 +513,15 @@ export const MilestoneSchema = z
     title: z.string().min(1),
     release: z.number().int().min(40).max(60).describe('Fedora release, e.g. 44.'),
     phase: z.enum(MilestonePhases),
-    target: DateSchema.describe('Target date.'),
+    label: z
+      .string()
+      .optional()
+      .describe(
+        'How the proposal words the deadline, e.g. "by Fedora 44"; shown instead of "F44 beta".',
+      ),
+    target: SourceDateSchema.describe(
+      'Target date: a day, an approximate month ("2026-12" for "approx. Dec 2026") or a range.',
+    ),
     description: z.string().optional(),
     criteria: z.array(CriterionSchema).default([]),
   })
@@ -464,8 +549,8 @@ export const InitiativeSchema = z
         z
           .strictObject({
             release: z.number().int(),
-            beta: DateSchema.optional(),
-            ga: DateSchema.optional(),
+            beta: SourceDateSchema.optional(),
+            ga: SourceDateSchema.optional(),
             notes: z.string().optional(),
           })
           .apply(withProvenance),
@@ -488,6 +573,7 @@ export type Criterion = z.output<typeof CriterionSchema>;
 export type Milestone = z.output<typeof MilestoneSchema>;
 export type Initiative = z.output<typeof InitiativeSchema>;
 export type HandoverState = (typeof HandoverStates)[number];
+export type DeliverableKind = (typeof DeliverableKinds)[number];
 
 /** The whole catalog, after validation. */
 export interface Catalog {

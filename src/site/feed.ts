@@ -9,7 +9,7 @@ import { imagePath } from './links.ts';
 import type { SiteData } from './views.ts';
 
 /** Escape text for XML. */
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(
     /[<>&'"]/g,
     (character) =>

@@ -3,10 +3,15 @@
  * base (following lineage through the catalog), and each criterion's outcome with the evidence a
  * reader can check. Pure functions, no Astro.
  */
-import { canonicalRepository } from '../catalog/index.ts';
+import {
+  canonicalRepository,
+  daysToPeriodEnd,
+  formatSourceDate,
+  isPeriodOver,
+} from '../catalog/index.ts';
 import type { Catalog, Criterion, Milestone } from '../catalog/index.ts';
 import { baseRepository, findImage, formatPlatform, listImages, type ImageView } from './images.ts';
-import { isOrphaned, listRepos } from './owners.ts';
+import { deliverableImages, isOrphaned, listRepos } from './owners.ts';
 import type { SiteData } from './views.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -67,8 +72,10 @@ export interface MilestoneResult {
   milestone: Milestone;
   status: CriterionStatus;
   criteria: CriterionResult[];
-  /** Days until the target date (negative when past), counted from `now`. */
+  /** Days until the last day of the target's period (negative once it is over), counted from `now`. */
   daysLeft: number;
+  /** Whether the target's whole period is over and the milestone is not met. */
+  missed: boolean;
 }
 
 /** Combine criterion outcomes: any not met → not met; else any unknown → unknown; else met. */
@@ -199,6 +206,37 @@ function evaluateCriterion(data: SiteData, criterion: Criterion): CriterionResul
         ],
       };
     }
+    case 'released-to': {
+      const target = canonicalRepository(criterion.image);
+      const plans = subproject.deliverables.filter(
+        (deliverable) => deliverable.kind === 'release-process',
+      );
+      const covering = plans.filter((deliverable) =>
+        deliverableImages(deliverable).some((image) => canonicalRepository(image) === target),
+      );
+      const live = covering.filter(
+        (deliverable) =>
+          deliverable.owner && deliverable.state !== 'proposed' && deliverable.state !== 'orphaned',
+      );
+      if (live.length > 0)
+        return {
+          criterion,
+          status: 'met',
+          evidence: live.map(
+            (deliverable) =>
+              `${deliverable.title} releases ${target} (${deliverable.state}, ${deliverable.owner}).`,
+          ),
+        };
+      return {
+        criterion,
+        status: 'not-met',
+        evidence: [
+          covering.length > 0
+            ? `${covering.map((deliverable) => `${deliverable.title} is ${deliverable.state}`).join('; ')}: no release plan to ${target} is in place yet.`
+            : `No release process of ${subproject.name} publishes ${target}${plans.length ? `; it has ${plans.map((deliverable) => `${deliverable.title} (${deliverableImages(deliverable).join(', ') || 'no image'})`).join(', ')}` : ''}.`,
+        ],
+      };
+    }
     case 'deliverables-owned': {
       if (subproject.deliverables.length === 0)
         return {
@@ -242,14 +280,13 @@ function evaluateCriterion(data: SiteData, criterion: Criterion): CriterionResul
 export function evaluateMilestones(data: SiteData, now: Date): MilestoneResult[] {
   return data.catalog.initiative.milestones.map((milestone) => {
     const criteria = milestone.criteria.map((criterion) => evaluateCriterion(data, criterion));
-    const daysLeft = Math.round(
-      (Date.parse(`${milestone.target}T00:00:00Z`) - now.getTime()) / 86_400_000,
-    );
+    const status = combine(criteria.map((result) => result.status));
     return {
       milestone,
-      status: combine(criteria.map((result) => result.status)),
+      status,
       criteria,
-      daysLeft,
+      daysLeft: daysToPeriodEnd(milestone.target, now),
+      missed: status !== 'met' && isPeriodOver(milestone.target, now),
     };
   });
 }
@@ -270,6 +307,8 @@ export function describeCriterion(catalog: Catalog, criterion: Criterion): strin
       return `A Konflux pipeline builds ${criterion.image ?? `the images of ${name(criterion.subproject)}`}`;
     case 'deliverables-owned':
       return `Every deliverable of ${name(criterion.subproject)} has an owner`;
+    case 'released-to':
+      return `A release plan of ${name(criterion.subproject)} publishes ${criterion.image}`;
   }
 }
 
@@ -292,4 +331,21 @@ export function countMet(result: MilestoneResult): number {
 /** Say how far a target date is: `in 12 days`, `3 days ago`. */
 export function describeDaysLeft(daysLeft: number): string {
   return daysLeft >= 0 ? `in ${daysLeft} days` : `${-daysLeft} days ago`;
+}
+
+/** Name a milestone's deadline in the proposal's words ("by Fedora 44"), else `F44 beta`. */
+export function milestoneLabel(milestone: Milestone): string {
+  return milestone.label ?? `F${milestone.release} ${milestone.phase}`;
+}
+
+/**
+ * Say when a milestone is due as the source gave it, and how far that is: `2026-04-28 (in 3
+ * days)`, `approx. Dec 2026 (ends in 28 days)`, `approx. Dec 2026 (ended 2 days ago)`.
+ */
+export function describeTarget(result: MilestoneResult): string {
+  const date = formatSourceDate(result.milestone.target);
+  const approximate = date !== result.milestone.target;
+  const { daysLeft } = result;
+  if (!approximate) return `${date} (${describeDaysLeft(daysLeft)})`;
+  return `${date} (${daysLeft >= 0 ? `ends in ${daysLeft} days` : `ended ${-daysLeft} days ago`})`;
 }

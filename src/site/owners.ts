@@ -3,7 +3,7 @@
  * who takes it over, the SIGs and their members, what the repositories themselves say (CODEOWNERS,
  * member lists, Konflux pipelines) and what the audit found. Pure functions, no Astro.
  */
-import { isSigOwner } from '../catalog/index.ts';
+import { HandoverStates, isSigOwner } from '../catalog/index.ts';
 import type {
   Catalog,
   Deliverable,
@@ -136,6 +136,14 @@ export function listOwners(catalog: Catalog): OwnerView[] {
   );
 }
 
+/** The images a deliverable covers, from `image` and `images`. */
+export function deliverableImages(deliverable: Deliverable): string[] {
+  return [
+    ...(deliverable.image !== undefined ? [deliverable.image] : []),
+    ...(deliverable.images ?? []),
+  ];
+}
+
 /** Tell whether nobody owns a deliverable: it has no owner, or its state is orphaned. */
 export function isOrphaned(deliverable: Deliverable): boolean {
   return !deliverable.owner || deliverable.state === 'orphaned';
@@ -148,20 +156,17 @@ export function listOrphans(catalog: Catalog): DeliverableView[] {
   );
 }
 
-/** Count deliverables per handover state, in the order of the handover. */
+/** Count deliverables per state, every state present (zero or not), in {@link HandoverStates} order. */
 export function countStates(deliverables: Deliverable[]): Record<HandoverState, number> {
-  const counts: Record<HandoverState, number> = {
-    proposed: 0,
-    shadowing: 0,
-    'co-owned': 0,
-    'handed-over': 0,
-    orphaned: 0,
-  };
+  const counts = Object.fromEntries(HandoverStates.map((state) => [state, 0])) as Record<
+    HandoverState,
+    number
+  >;
   for (const deliverable of deliverables) counts[deliverable.state]++;
   return counts;
 }
 
-/** Sum up deliverables by handover state, leaving out states nobody is in: `1 shadowing · 2 handed-over`. */
+/** Sum up deliverables by state, leaving out states nobody is in: `1 shadowing · 2 owned`. */
 export function describeStates(deliverables: Deliverable[]): string {
   return Object.entries(countStates(deliverables))
     .filter(([, count]) => count > 0)

@@ -2,8 +2,8 @@
  * Build the site for tests, and open it in Debian's Chromium through Playwright.
  *
  * `buildSite` runs the real `astro build` with the catalog and snapshot folders given, into its own
- * output folder. Builds of one project share Astro's content-layer cache, so a test run must make
- * them one after the other (tests/e2e/site.test.ts holds them all).
+ * output folder, with its own Astro cache (content layer, Vite), so that builds of two test files
+ * can run at once.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -49,6 +49,8 @@ export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
     // the test sites do too, to check the sitemap and the edit links.
     IMAGE_MODE_SITE: 'https://image-mode-hub.example.test',
     IMAGE_MODE_REPO: 'https://forge.example.test/image-mode/image-mode-hub',
+    // Each build has its own content-layer cache, so builds in two test files may run at once.
+    IMAGE_MODE_CACHE_DIR: resolve('.cache/astro', options.name),
     // The handover pages link to the real catalog's subprojects; a fixture catalog has other ones, so
     // a fixture build accepts links to catalog-generated routes. A build of the real catalog checks all.
     LINK_CHECK_ALLOW:

@@ -163,9 +163,49 @@ const cases: Case[] = [
   },
   {
     name: 'a value outside an enumeration',
-    edits: [['subprojects/coreos.yaml', 'state: handed-over', 'state: done']],
+    edits: [['subprojects/coreos.yaml', 'state: owned', 'state: done']],
     expected: [
-      'subprojects/coreos.yaml:21:12  deliverables[0].state: the text "done" is not allowed; write one of "proposed", "shadowing", "co-owned", "handed-over", "orphaned".',
+      'subprojects/coreos.yaml:21:12  deliverables[0].state: the text "done" is not allowed; write one of "orphaned", "proposed", "shadowing", "co-owned", "handed-over", "owned", "external".',
+    ],
+  },
+  {
+    name: 'an incoming owner on a deliverable that stays with its owner',
+    edits: [
+      ['subprojects/coreos.yaml', 'state: owned', 'state: owned\n    incomingOwner: bootc-team'],
+    ],
+    expected: [
+      'subprojects/coreos.yaml:22:20  deliverables[0].incomingOwner: "owned" means no transfer is under way, but `incomingOwner` is "bootc-team"; write `state: proposed` (or shadowing, co-owned) for a planned handover, or remove `incomingOwner`.',
+    ],
+  },
+  {
+    name: '"handed-over" without the date or the previous owner',
+    edits: [['subprojects/coreos.yaml', 'state: owned', 'state: handed-over']],
+    expected: [
+      'subprojects/coreos.yaml:21:12  deliverables[0].state: "handed-over" needs the date of the handover in `since`, e.g. `since: \'2026-05-04\'`; for something that never changed hands, write `state: owned`.',
+      'subprojects/coreos.yaml:21:12  deliverables[0].state: "handed-over" needs `previousOwner`, who handed it over; for something that never changed hands, write `state: owned`.',
+    ],
+  },
+  {
+    name: 'a date range that runs backwards',
+    edits: [
+      ['subprojects/coreos.yaml', 'state: owned', "state: owned\n    due: '2026-12-01..2026-11'"],
+    ],
+    expected: [
+      'subprojects/coreos.yaml:22:10  deliverables[0].due: a range runs from the earlier date to the later one, e.g. "2026-10..2026-12"',
+    ],
+  },
+  {
+    name: 'a due date on a deliverable with no transfer under way',
+    edits: [['subprojects/coreos.yaml', 'state: owned', "state: owned\n    due: '2026-12'"]],
+    expected: [
+      'subprojects/coreos.yaml:22:10  deliverables[0].due: `due` is the deadline of a transfer, but "owned" has none under way; remove `due` or write `state: proposed`.',
+    ],
+  },
+  {
+    name: '"external" in a subproject of Fedora',
+    edits: [['subprojects/coreos.yaml', 'state: owned', 'state: external']],
+    expected: [
+      'subprojects/coreos.yaml:21:12  deliverables[0].state: "external" is for what is maintained outside Fedora, but this subproject is part of Fedora (`official: true`); write `state: owned`, or `official: false` on the subproject.',
     ],
   },
   {

@@ -4,7 +4,9 @@ import {
   criterionStatusLabel,
   describeCriterion,
   describeDaysLeft,
+  describeTarget,
   evaluateMilestones,
+  milestoneLabel,
   standingOnBase,
 } from '../../../src/site/milestones.ts';
 import { listImages } from '../../../src/site/images.ts';
@@ -169,5 +171,56 @@ describe('milestone wording', () => {
     expect(criterionStatusLabel('unknown')).toBe('no data');
     expect(describeDaysLeft(result!.daysLeft)).toBe('3 days ago');
     expect(describeDaysLeft(0)).toBe('in 0 days');
+  });
+
+  it('shows an approximate F45 date as "approx." and misses none of its milestones before that month ends', async () => {
+    const data = await fixtureData();
+    const milestone = data.catalog.initiative.milestones[0]!;
+    milestone.target = '2026-12';
+    milestone.release = 45;
+    milestone.phase = 'production';
+    milestone.criteria.push({ kind: 'deliverables-owned', subproject: 'base' });
+    const at = (iso: string) => evaluateMilestones(data, new Date(iso))[0]!;
+    for (const day of ['2026-12-03T04:00:00Z', '2026-12-31T23:59:00Z']) {
+      expect(at(day).status, day).toBe('not-met');
+      expect(at(day).missed, day).toBe(false);
+    }
+    expect(describeTarget(at('2026-12-03T04:00:00Z'))).toBe('approx. Dec 2026 (ends in 28 days)');
+    expect(at('2027-01-01T00:00:00Z').missed).toBe(true);
+    expect(describeTarget(at('2027-01-02T00:00:00Z'))).toBe('approx. Dec 2026 (ended 2 days ago)');
+    milestone.target = '2026-12-01';
+    expect(at('2026-12-03T04:00:00Z').missed).toBe(true);
+    expect(describeTarget(at('2026-12-03T04:00:00Z'))).toBe('2026-12-01 (2 days ago)');
+  });
+
+  it("labels a milestone in the proposal's words, and checks that a release plan exists", async () => {
+    const data = await fixtureData();
+    const milestone = data.catalog.initiative.milestones[0]!;
+    expect(milestoneLabel(milestone)).toBe(`F${milestone.release} ${milestone.phase}`);
+    milestone.label = 'by Fedora 44';
+    expect(milestoneLabel(milestone)).toBe('by Fedora 44');
+    milestone.criteria = [
+      { kind: 'released-to', subproject: 'coreos', image: 'quay.io/fedora/fedora-coreos' },
+    ];
+    const coreos = data.catalog.subprojects.find((subproject) => subproject.id === 'coreos')!;
+    const now = new Date('2026-03-01T00:00:00Z');
+    expect(evaluateMilestones(data, now)[0]!.criteria[0]).toMatchObject({
+      status: 'not-met',
+      evidence: ['No release process of Fedora CoreOS publishes quay.io/fedora/fedora-coreos.'],
+    });
+    coreos.deliverables.push({
+      id: 'release-plan',
+      title: 'ReleasePlan to quay.io/fedora',
+      kind: 'release-process',
+      images: ['quay.io/fedora/fedora-coreos'],
+      owner: 'coreos-wg',
+      state: 'owned',
+    });
+    expect(evaluateMilestones(data, now)[0]!.criteria[0]).toMatchObject({
+      status: 'met',
+      evidence: [
+        'ReleasePlan to quay.io/fedora releases quay.io/fedora/fedora-coreos (owned, coreos-wg).',
+      ],
+    });
   });
 });

@@ -16,11 +16,11 @@ describe('subprojects', () => {
         sigs: row.sigs.map((sig) => sig.name),
         images: row.images,
         stale: row.statuses.stale,
-        handedOver: row.states['handed-over'],
+        owned: row.states.owned,
       })),
     ).toEqual([
-      { id: 'base', sigs: ['bootc base images team'], images: 1, stale: 0, handedOver: 0 },
-      { id: 'coreos', sigs: ['Fedora CoreOS Working Group'], images: 1, stale: 1, handedOver: 1 },
+      { id: 'base', sigs: ['bootc base images team'], images: 1, stale: 0, owned: 0 },
+      { id: 'coreos', sigs: ['Fedora CoreOS Working Group'], images: 1, stale: 1, owned: 1 },
     ]);
   });
 });
