@@ -2,12 +2,13 @@
  * Build the site for tests, and open it in Debian's Chromium through Playwright.
  *
  * `buildSite` runs the real `astro build` with the catalog and snapshot folders given, into its own
- * output folder. Builds of one project share Astro's content-layer cache, so a test run must make
- * them one after the other (tests/e2e/site.test.ts holds them all).
+ * output folder. Builds of one project share Astro's content-layer cache, so they run one after the
+ * other: each build holds a lock directory, which test files in other workers wait for.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
@@ -28,8 +29,49 @@ export interface BuildOptions {
   name: string;
 }
 
+const LOCK = resolve('.cache/test-sites/.build-lock');
+
+/** Tell whether the process that took the lock is gone, so its lock can be broken. */
+async function lockIsStale(): Promise<boolean> {
+  const pid = Number(await readFile(join(LOCK, 'pid'), 'utf8').catch(() => ''));
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Run `work` while holding the build lock, waiting (up to 10 minutes) for another worker's build. */
+async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
+  await mkdir(resolve('.cache/test-sites'), { recursive: true });
+  for (let waited = 0; ; waited += 250) {
+    try {
+      await mkdir(LOCK);
+      break;
+    } catch {
+      if (await lockIsStale()) await rm(LOCK, { recursive: true, force: true });
+      else if (waited > 600_000)
+        throw new Error(`Waited 10 minutes for ${LOCK}; remove it if no test run is building.`);
+      else await sleep(250);
+    }
+  }
+  try {
+    await writeFile(join(LOCK, 'pid'), String(process.pid));
+    return await work();
+  } finally {
+    await rm(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** Build the site with the given inputs into .cache/test-sites/<name>/, one build at a time. */
+export function buildSite(options: BuildOptions): Promise<SiteBuild> {
+  return withBuildLock(() => build(options));
+}
+
 /** Build the site with the given inputs into .cache/test-sites/<name>/. */
-export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
+async function build(options: BuildOptions): Promise<SiteBuild> {
   const outDir = resolve('.cache/test-sites', options.name);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
