@@ -41,6 +41,8 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
       label: 'Images',
       items: [
         { label: 'All images', link: '/images/' },
+        { label: 'Which image should I use?', link: '/choose/' },
+        { label: 'Lineage graph', link: '/images/lineage/' },
         ...subprojects
           .filter((subproject) => subproject.images.length > 0)
           .map((subproject) => ({

@@ -6,16 +6,8 @@
  */
 import { formatPlatform, groupTagsByDigest, listImages } from './images.ts';
 import { imagePath } from './links.ts';
+import { escapeXml } from '../utils/xml.ts';
 import type { SiteData } from './views.ts';
-
-/** Escape text for XML. */
-export function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&'"]/g,
-    (character) =>
-      ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[character]!,
-  );
-}
 
 /** Write the Atom feed of the newest `limit` image builds. */
 export function imageBuildsFeed(data: SiteData, siteUrl: string | undefined, limit = 100): string {

@@ -18,7 +18,7 @@ import type {
   Subproject,
 } from '../catalog/index.ts';
 import type { ObservedOwner } from '../snapshot/index.ts';
-import { escapeXml } from './feed.ts';
+import { escapeXml } from '../utils/xml.ts';
 import type { CatalogChange, CatalogHistory } from './history.ts';
 import { deliverablePath, forgeName, repoLabel } from './links.ts';
 import { countStates, isOrphaned, listSigSubprojects, type DeliverableView } from './owners.ts';

@@ -182,8 +182,8 @@ export interface UsageCommands {
 /** The tools the "Use it" commands are shown for, and which commands each one shows. */
 const TOOLS: (Omit<UsageCommands, 'commands'> & { shows: (command: string) => boolean })[] = [
   { tool: 'podman', language: 'sh', shows: (command) => command.startsWith('podman') },
-  // Every command that mentions bootc: for a repository named after bootc, that is all of them.
-  { tool: 'bootc', language: 'sh', shows: (command) => command.includes('bootc') },
+  // The command itself, not the whole line: a repository named after bootc mentions it everywhere.
+  { tool: 'bootc', language: 'sh', shows: (command) => command.startsWith('sudo bootc ') },
   {
     tool: 'Containerfile',
     language: 'dockerfile',
