@@ -225,7 +225,7 @@ function remixSubprojects(count: number, sigIds: string[], perImage: number[]): 
         image: image.ref,
         repo: `https://github.com/bench-remix/${id}`,
         owner: sig,
-        state: 'handed-over' as const,
+        state: 'owned' as const,
       })),
     });
   }
