@@ -74,8 +74,9 @@ export interface SourceFile {
 /** Find the pair whose key is `key` in a YAML map node. */
 function findPair(node: unknown, key: string): Pair<unknown, unknown> | undefined {
   if (!isMap(node)) return undefined;
-  return node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key) as
-    Pair<unknown, unknown> | undefined;
+  return node.items.find(
+    (pair): pair is Pair<unknown, unknown> => isScalar(pair.key) && String(pair.key.value) === key,
+  );
 }
 
 /** Walk a path as far as the document goes; returns the deepest node reached and how far it got. */
@@ -229,7 +230,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the text "${excerpt(value)}"`;
-  return `${typeof value} ${String(value)}`;
+  return `${typeof value} ${JSON.stringify(value) ?? ''}`;
 }
 
 const EXPECTED_NAMES: Record<string, string> = {

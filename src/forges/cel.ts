@@ -115,7 +115,9 @@ const LIST = String.raw`\[([^\]]*)\]`;
 
 /** Read the strings of a CEL list such as `"push", "pull_request"`. */
 function listItems(text: string): string[] {
-  return [...text.matchAll(new RegExp(QUOTED, 'g'))].map((match) => JSON.parse(`"${match[1]}"`));
+  return [...text.matchAll(new RegExp(QUOTED, 'g'))].map(
+    (match) => JSON.parse(`"${match[1]}"`) as string,
+  );
 }
 
 /** Read what one test requires, e.g. `event == "push"` or `target_branch.startsWith("release-")`. */

@@ -66,7 +66,7 @@ export function parseForgeOverrides(value: string | undefined): Record<string, s
 /** Read the forge endpoints and tokens from the environment. */
 export function forgeConfigFromEnv(env: Record<string, string | undefined>): ForgeConfig {
   const token = (name: string) =>
-    env[name] && env[name]!.trim() !== '' ? env[name]!.trim() : undefined;
+    env[name] && env[name].trim() !== '' ? env[name].trim() : undefined;
   const endpoints: Record<string, ForgeEndpoint> = {
     'github.com': { kind: 'github', apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com' },
     'gitlab.com': { kind: 'gitlab', apiUrl: env['GITLAB_API_URL'] || 'https://gitlab.com/api/v4' },

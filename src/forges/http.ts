@@ -147,7 +147,7 @@ export function createGuardedFetch(options: {
 }): typeof fetch {
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return (async (input: string | URL | Request, init: RequestInit = {}) => {
+  return async (input: string | URL | Request, init: RequestInit = {}) => {
     const url = input instanceof Request ? input.url : String(input);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
@@ -184,7 +184,7 @@ export function createGuardedFetch(options: {
         });
       throw error;
     }
-  }) as typeof fetch;
+  };
 }
 
 /** The error for an answer past its limit, naming the URL, the limit and what to do. */
@@ -422,7 +422,7 @@ export function createForgeHttp(options: ForgeHttpOptions): ForgeHttp {
         const kept: Record<string, string> = {};
         for (const name of REPLAYED_HEADERS)
           if (responseHeaders[name] !== undefined) kept[name] = responseHeaders[name]!;
-        options.cache.set(key, { etag: responseHeaders['etag']!, body, headers: kept });
+        options.cache.set(key, { etag: responseHeaders['etag'], body, headers: kept });
       }
       return { status: response.status, body, headers: responseHeaders, fromCache: false };
     }

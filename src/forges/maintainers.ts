@@ -192,7 +192,7 @@ function readToml(text: string): FileOwner[] | undefined {
   if (!/^\s*\[[^\]]+\]\s*$/m.test(text)) return undefined;
   let document: Record<string, unknown>;
   try {
-    document = parseToml(text) as Record<string, unknown>;
+    document = parseToml(text);
   } catch {
     return undefined;
   }

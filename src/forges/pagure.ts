@@ -52,8 +52,8 @@ export function createPagureForge(options: { http: ForgeHttp; host: string }): F
       }
       return mergeOwners(owners);
     },
-    async listTektonFiles() {
-      return [];
+    listTektonFiles() {
+      return Promise.resolve([]);
     },
   };
 }

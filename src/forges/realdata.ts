@@ -168,11 +168,13 @@ export function checkCodeownersFiles(
 /** A repository whose root holds the given files, for readFileOwners. */
 function rootOnly(files: Readonly<Record<string, string>>): RepoFiles {
   return {
-    listDirectory: async (_repo, dir) =>
-      dir === ''
-        ? Object.keys(files).map((name): RepoEntry => ({ name, path: name, type: 'file' }))
-        : [],
-    readFile: async (_repo, path) => files[path],
+    listDirectory: (_repo, dir) =>
+      Promise.resolve(
+        dir === ''
+          ? Object.keys(files).map((name): RepoEntry => ({ name, path: name, type: 'file' }))
+          : [],
+      ),
+    readFile: (_repo, path) => Promise.resolve(files[path]),
   };
 }
 

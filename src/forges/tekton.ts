@@ -114,7 +114,11 @@ function readResources(text: string): { resources: Record<string, unknown>[]; er
       continue;
     }
     const resource = asRecord(document.toJS());
-    if (resource && String(resource['apiVersion'] ?? '').startsWith('tekton.dev/'))
+    if (
+      resource &&
+      typeof resource['apiVersion'] === 'string' &&
+      resource['apiVersion'].startsWith('tekton.dev/')
+    )
       resources.push(resource);
   }
   return { resources, errors };
@@ -219,8 +223,8 @@ function buildPlatforms(
   };
   const platforms: string[] = [];
   for (const task of [
-    ...(Array.isArray(pipelineSpec['tasks']) ? pipelineSpec['tasks'] : []),
-    ...(Array.isArray(pipelineSpec['finally']) ? pipelineSpec['finally'] : []),
+    ...(Array.isArray(pipelineSpec['tasks']) ? (pipelineSpec['tasks'] as unknown[]) : []),
+    ...(Array.isArray(pipelineSpec['finally']) ? (pipelineSpec['finally'] as unknown[]) : []),
   ]) {
     const record = asRecord(task) ?? {};
     const matrix = paramValue(asRecord(record['matrix'])?.['params'], 'PLATFORM');

@@ -135,7 +135,7 @@ export function createDiskStore(dir: string): ContentStore {
     },
     async readState(name) {
       try {
-        return JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8'));
+        return JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')) as unknown;
       } catch {
         return undefined;
       }
@@ -151,20 +151,22 @@ export function createMemoryStore(): ContentStore {
   const memory = new Map<string, Uint8Array>();
   const state = new Map<string, unknown>();
   return {
-    async get(digest) {
-      return memory.get(digest);
+    get(digest) {
+      return Promise.resolve(memory.get(digest));
     },
-    async put(digest, bytes) {
+    put(digest, bytes) {
       if (!matchesDigest(bytes, digest))
-        throw new Error(`Refusing to cache bytes that do not hash to ${digest}.`);
+        return Promise.reject(new Error(`Refusing to cache bytes that do not hash to ${digest}.`));
       memory.set(digest, bytes);
+      return Promise.resolve();
     },
     async flush() {},
-    async readState(name) {
-      return structuredClone(state.get(name));
+    readState(name) {
+      return Promise.resolve(structuredClone(state.get(name)));
     },
-    async writeState(name, value) {
+    writeState(name, value) {
       state.set(name, structuredClone(value));
+      return Promise.resolve();
     },
   };
 }

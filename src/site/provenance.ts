@@ -65,7 +65,7 @@ function describeValue(value: unknown): string {
   if (value === undefined) return 'not set';
   if (Array.isArray(value)) return value.map(describeValue).join(', ');
   if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
 /** Walk a catalog value and collect the unverified facts of every object in it. */

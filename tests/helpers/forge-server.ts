@@ -999,7 +999,7 @@ export async function startForgeServer(
     const rawSegments = url.pathname.split('/').filter(Boolean);
     const auth = (request.headers['authorization'] ?? request.headers['private-token']) as
       string | undefined;
-    const ifNoneMatch = request.headers['if-none-match'] as string | undefined;
+    const ifNoneMatch = request.headers['if-none-match'];
     let forge: FixtureForge | 'unknown' = 'unknown';
     let segments: string[] = [];
     let prefix = '';

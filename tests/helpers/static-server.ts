@@ -1,5 +1,5 @@
 /** A static file server for a built site on 127.0.0.1, as a host would serve dist/. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -38,7 +38,7 @@ async function resolveFile(root: string, pathname: string): Promise<string | und
 
 /** Serve the folder `root` on a free port of 127.0.0.1. */
 export async function serveStatic(root: string): Promise<StaticServer> {
-  const server: Server = createServer(async (request, response) => {
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     const file = await resolveFile(root, pathname);
     if (!file) {
@@ -49,6 +49,11 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     response
       .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
       .end(await readFile(file));
+  };
+  const server: Server = createServer((request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      response.writeHead(500).end(String(error));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

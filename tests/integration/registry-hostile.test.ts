@@ -82,7 +82,7 @@ const fanout = put(
 );
 
 /** What each repository's tags point at. */
-const TAGS: Record<string, Record<string, string | 'endless'>> = {
+const TAGS: Record<string, Record<string, string>> = {
   'ns/shell': { '44': plain, '44;rm -rf ~': plain, '$(id)': plain },
   'ns/labels': { '1': labelled },
   'ns/fanout': { '1': fanout },

@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { loadCatalog, DEFAULT_CATALOG_DIR } from '../../src/catalog/load.ts';
 import { catalogImages } from '../../src/catalog/model.ts';
 import { imagesFile, runImagesStep } from '../../src/sync/images-step.ts';
-import type { Image, Stream } from '../../src/catalog/schema.ts';
+import type { Image } from '../../src/catalog/schema.ts';
 import { compileTagPattern } from '../../src/catalog/tag-pattern.ts';
 import { DEFAULT_SNAPSHOT_DIR } from '../../src/snapshot/io.ts';
 import { readRegistryConfig } from '../../src/registry/config.ts';
@@ -134,7 +134,7 @@ type FixtureTag = { created: number; alias?: string };
  */
 function fixtureTags(image: Image): Map<string, FixtureTag> {
   const tags = new Map<string, FixtureTag>();
-  const streams = image.streams as Stream[];
+  const streams = image.streams;
   const patterns = streams.flatMap((stream) => (stream.match ? [stream.match] : []));
   const matches = (tag: string) => patterns.some((pattern) => compileTagPattern(pattern).test(tag));
   const revisions = patterns.find((pattern) => pattern.includes('<sha>'));

@@ -38,7 +38,7 @@ describe('written pages', () => {
         ({ data }) =>
           typeof data['title'] !== 'string' ||
           typeof data['description'] !== 'string' ||
-          (data['description'] as string).length < 60,
+          data['description'].length < 60,
       )
       .map(({ file }) => file);
     expect(incomplete).toEqual([]);

@@ -9,5 +9,5 @@ export const getStaticPaths = (async () => {
   return listImages(data).map((view) => ({ params: { ref: view.ref }, props: { view } }));
 }) satisfies GetStaticPaths;
 
-export const GET: APIRoute = async ({ props }) =>
+export const GET: APIRoute = ({ props }) =>
   jsonResponse(exportImage((props as { view: ImageView }).view));
