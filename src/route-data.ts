@@ -1,5 +1,9 @@
 /**
- * Starlight route middleware: "Last updated" dates for the written pages.
+ * Starlight route middleware: titles escaped, and "Last updated" dates for the written pages.
+ *
+ * Starlight writes the <title> element's content as raw HTML, and page titles come from the catalog
+ * (subproject, image and SIG names), so a name holding `</title><script>` would run as script.
+ * Every title is escaped here, once, for all pages.
  *
  * Starlight reads commit dates only under src/content/docs/, and our guides live in content/docs/
  * next to the catalog, so this fills in the date of each page's newest commit itself. Generated
@@ -27,8 +31,15 @@ function readCommitDates(): Map<string, Date> {
   return result;
 }
 
+/** Escape text for an HTML element's content. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char]!);
+}
+
 export const onRequest = defineRouteMiddleware((context) => {
   const route = context.locals.starlightRoute;
+  for (const entry of route.head)
+    if (entry.tag === 'title' && entry.content) entry.content = escapeHtml(entry.content);
   const file = route.entry.filePath;
   if (route.lastUpdated !== undefined || !file?.startsWith('content/docs/')) return;
   dates ??= readCommitDates();

@@ -54,7 +54,9 @@ export interface LinkReport {
   external: ExternalLink[];
 }
 
-const SKIPPED_SCHEMES = /^(mailto|tel|javascript|data|blob|about|sms):/i;
+const SKIPPED_SCHEMES = /^(mailto|tel|data|blob|about|sms):/i;
+/** Script URLs run code when clicked: a link built from registry or forge text must never be one. */
+const SCRIPT_SCHEMES = /^\s*(javascript|vbscript):/i;
 const PLACEHOLDER_ORIGIN = 'http://link-check.invalid';
 
 /** Read the allow-list from a `LINK_CHECK_ALLOW`-style value: comma-separated path prefixes. */
@@ -123,6 +125,10 @@ export async function checkLinks(dir: string, options: LinkCheckOptions = {}): P
     const page = pagePathOf(file);
     const { links } = await scan(file);
     for (const { url: link } of links) {
+      if (SCRIPT_SCHEMES.test(link)) {
+        broken.push({ page, link, reason: 'a script URL; links are http(s) only' });
+        continue;
+      }
       if (SKIPPED_SCHEMES.test(link)) continue;
       let url: URL;
       try {

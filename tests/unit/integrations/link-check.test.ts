@@ -205,3 +205,20 @@ describe('linkCheck integration', () => {
     expect(logged).toHaveLength(1);
   });
 });
+
+describe('script URLs', () => {
+  it('fails a page that links to javascript: or vbscript:, whatever the case or spacing', async () => {
+    const dir = await writeFixture({
+      '_astro/site.css': 'body{}',
+      'index.html': page(
+        '<a href="javascript:alert(1)">a</a><a href=" JavaScript:alert(2)">b</a><a href="vbscript:x">c</a><a href="mailto:a@example.org">ok</a>',
+      ),
+    });
+    const report = await checkLinks(dir);
+    expect(report.broken.map((broken) => `${broken.link}: ${broken.reason}`)).toEqual([
+      'javascript:alert(1): a script URL; links are http(s) only',
+      'JavaScript:alert(2): a script URL; links are http(s) only',
+      'vbscript:x: a script URL; links are http(s) only',
+    ]);
+  });
+});
