@@ -3,6 +3,7 @@
  * share: find the CODEOWNERS / OWNERS / MAINTAINERS files and the .tekton/ PipelineRuns from a
  * forge's file listing, and turn them into observed owners and pipelines with their sources.
  */
+import { truncateText } from '../utils/truncate.ts';
 import type { ObservedOwner, RepoFacts } from './types.ts';
 import {
   CODEOWNERS_PATHS,
@@ -59,7 +60,17 @@ export interface RepoFiles {
   readFile(repo: RepoLocation, path: string, ref: string | undefined): Promise<string | undefined>;
 }
 
-/** Merge observed owners by handle, sorting handles and sources. */
+/** The most observed owners kept per repository, and sources kept per owner. */
+export const MAX_OWNERS = 200;
+export const MAX_SOURCES_PER_OWNER = 10;
+/** The longest CODEOWNERS pattern or API detail kept with a source. */
+const MAX_SOURCE_TEXT = 200;
+
+/**
+ * Merge observed owners by handle, sorting handles and sources. A repository's files can name
+ * owners without bound (a 100,000-line CODEOWNERS); the page and the snapshot keep at most
+ * {@link MAX_OWNERS} owners with {@link MAX_SOURCES_PER_OWNER} sources each, patterns cut short.
+ */
 export function mergeOwners(owners: readonly ObservedOwner[]): ObservedOwner[] {
   const byHandle = new Map<string, ObservedOwner>();
   for (const owner of owners) {
@@ -69,15 +80,25 @@ export function mergeOwners(owners: readonly ObservedOwner[]): ObservedOwner[] {
   }
   const sourceKey = (source: ObservedOwner['sources'][number]) =>
     `${source.kind}\u0000${source.file ?? ''}\u0000${String(source.line ?? 0).padStart(6, '0')}\u0000${source.pattern ?? ''}\u0000${source.detail ?? ''}`;
+  const shorten = (source: ObservedOwner['sources'][number]) => {
+    const short = { ...source };
+    if (short.pattern !== undefined) short.pattern = truncateText(short.pattern, MAX_SOURCE_TEXT);
+    if (short.detail !== undefined) short.detail = truncateText(short.detail, MAX_SOURCE_TEXT);
+    return short;
+  };
   return [...byHandle.values()]
     .map((owner) => {
       const unique = new Map(owner.sources.map((source) => [sourceKey(source), source]));
       return {
-        handle: owner.handle,
-        sources: [...unique.keys()].sort().map((key) => unique.get(key)!),
+        handle: truncateText(owner.handle, MAX_SOURCE_TEXT),
+        sources: [...unique.keys()]
+          .sort()
+          .slice(0, MAX_SOURCES_PER_OWNER)
+          .map((key) => shorten(unique.get(key)!)),
       };
     })
-    .sort((a, b) => a.handle.localeCompare(b.handle));
+    .sort((a, b) => a.handle.localeCompare(b.handle))
+    .slice(0, MAX_OWNERS);
 }
 
 /**

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFileOwners, type RepoFiles } from '../../../src/forges/forge.ts';
+import {
+  MAX_OWNERS,
+  MAX_SOURCES_PER_OWNER,
+  mergeOwners,
+  readFileOwners,
+  type RepoFiles,
+} from '../../../src/forges/forge.ts';
 import type { RepoLocation } from '../../../src/forges/repo-url.ts';
 
 const repo: RepoLocation = {
@@ -69,5 +75,28 @@ describe('readFileOwners', () => {
       undefined,
     );
     expect(owners.map((owner) => owner.handle)).toEqual(['github:kimgh', 'gitlab:lee']);
+  });
+});
+
+describe('mergeOwners bounds', () => {
+  it('keeps a 100,000-line CODEOWNERS to a page-sized list of owners and sources', () => {
+    const owners = Array.from({ length: 100_000 }, (_, line) => ({
+      handle: `github:user-${line % 2000}`,
+      sources: [
+        {
+          kind: 'codeowners' as const,
+          file: 'CODEOWNERS',
+          line: line + 1,
+          pattern: `/${'x'.repeat(5000)}-${line}`,
+        },
+      ],
+    }));
+    const merged = mergeOwners(owners);
+    expect(merged).toHaveLength(MAX_OWNERS);
+    expect(Math.max(...merged.map((owner) => owner.sources.length))).toBe(MAX_SOURCES_PER_OWNER);
+    expect(
+      Math.max(...merged.flatMap((owner) => owner.sources.map((s) => s.pattern!.length))),
+    ).toBe(200);
+    expect(JSON.stringify(merged).length).toBeLessThan(1_000_000);
   });
 });
