@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { freePort } from './registry.ts';
+import { BAD_PORTS } from './registry.ts';
 
 /** A fault to inject on matching requests, `times` times. */
 export interface Fault {
@@ -82,13 +82,14 @@ export async function startProxy(
   upstream: string,
   options: ProxyOptions = {},
 ): Promise<RegistryProxy> {
-  const port = await freePort();
-  const targetPort = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  // The ports are the ones the servers get when they listen (below): picking a free port first and
+  // listening on it later races with every other socket of a parallel test run.
+  let targetPort = 0;
+  let base = '';
   const tokens = new Map<string, string>(); // token -> scope
   const proxy: RegistryProxy = {
-    url: base,
-    host: `127.0.0.1:${port}`,
+    url: '',
+    host: '',
     requests: [],
     redirectTargetAuth: [],
     redirectTargetHits: 0,
@@ -262,15 +263,27 @@ export async function startProxy(
       .then((answer) => send(res, answer.status, answer.headers, answer.body))
       .catch((error: unknown) => send(res, 502, {}, String(error)));
   });
-  await Promise.all([listen(server, port, '127.0.0.1'), listen(target, targetPort, '127.0.0.1')]);
+  const [port, redirectPort] = await Promise.all([listenFree(server), listenFree(target)]);
+  targetPort = redirectPort;
+  base = `http://127.0.0.1:${port}`;
+  proxy.url = base;
+  proxy.host = `127.0.0.1:${port}`;
   return proxy;
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
+/** Listen on a free port of 127.0.0.1 that fetch accepts; returns the port. */
+async function listenFree(server: Server): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        resolve(typeof address === 'object' && address ? address.port : 0);
+      });
+    });
+    if (!BAD_PORTS.has(port)) return port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 function close(server: Server): Promise<void> {

@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 const execFileAsync = promisify(execFile);
 
 /** Ports fetch refuses (WHATWG bad ports) within the range we might pick. */
-const BAD_PORTS = new Set([
+export const BAD_PORTS = new Set([
   1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
   103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
   512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993,
@@ -37,6 +37,32 @@ export async function freePort(): Promise<number> {
       });
     });
     if (!BAD_PORTS.has(port)) return port;
+  }
+}
+
+/** Start docker-registry with the config in `dir` and wait until it answers on `port`. */
+async function launchRegistry(dir: string, port: number, basic: boolean): Promise<ChildProcess> {
+  const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`docker-registry exited (${child.exitCode}): ${stderr}`);
+    try {
+      const res = await fetch(`${url}/v2/`);
+      if (res.status === 200 || (basic && res.status === 401)) return child;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`docker-registry did not answer on ${url} within 15 s: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -61,47 +87,38 @@ export async function startRegistry(
   } = {},
 ): Promise<LocalRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'imh-registry-'));
-  const port = await freePort();
   const storage = options.storage ?? join(dir, 'store');
-  const lines = [
-    'version: 0.1',
-    'log: { level: error, accesslog: { disabled: true } }',
-    `storage: { filesystem: { rootdirectory: ${storage} }, delete: { enabled: true } }`,
-    `http: { addr: 127.0.0.1:${port}, secret: test-secret }`,
-  ];
+  let htpasswd: string | undefined;
   if (options.basic) {
     const { stdout } = await execFileAsync('htpasswd', [
       '-Bbn',
       options.basic.username,
       options.basic.password,
     ]);
-    await writeFile(join(dir, 'htpasswd'), stdout);
-    lines.push(`auth: { htpasswd: { realm: test-realm, path: ${join(dir, 'htpasswd')} } }`);
+    htpasswd = join(dir, 'htpasswd');
+    await writeFile(htpasswd, stdout);
   }
-  const config = [...lines, ''].join('\n');
-  await writeFile(join(dir, 'config.yml'), config);
-  const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`docker-registry exited (${child.exitCode}): ${stderr}`);
+  // The port is picked free, then handed to docker-registry: another socket of a parallel test run
+  // may take it in between, so a start that finds it in use tries another port.
+  let started: { child: ChildProcess; port: number } | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    const port = await freePort();
+    const lines = [
+      'version: 0.1',
+      'log: { level: error, accesslog: { disabled: true } }',
+      `storage: { filesystem: { rootdirectory: ${storage} }, delete: { enabled: true } }`,
+      `http: { addr: 127.0.0.1:${port}, secret: test-secret }`,
+    ];
+    if (htpasswd) lines.push(`auth: { htpasswd: { realm: test-realm, path: ${htpasswd} } }`);
+    await writeFile(join(dir, 'config.yml'), [...lines, ''].join('\n'));
     try {
-      const res = await fetch(`${url}/v2/`);
-      if (res.status === 200 || (options.basic && res.status === 401)) break;
-    } catch {
-      // not up yet
+      started = { child: await launchRegistry(dir, port, options.basic !== undefined), port };
+    } catch (error) {
+      if (attempt >= 5 || !/address already in use/.test((error as Error).message)) throw error;
     }
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`docker-registry did not answer on ${url} within 15 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
   }
+  const { child, port } = started;
+  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     host: `127.0.0.1:${port}`,
