@@ -10,7 +10,11 @@ import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
 import { i18nLoader } from '@astrojs/starlight/loaders';
 import { InitiativeSchema, SigSchema, SubprojectSchema } from './catalog/index.ts';
 import { createCatalogLoaders } from './loaders/catalog-loader.ts';
-import { SNAPSHOT_SCHEMAS, snapshotLoader, type SnapshotPart } from './loaders/snapshot-loader.ts';
+import {
+  snapshotLoader,
+  SnapshotStampSchema,
+  type SnapshotPart,
+} from './loaders/snapshot-loader.ts';
 import { readSiteConfig } from './site-config.ts';
 
 const config = readSiteConfig();
@@ -26,7 +30,7 @@ export const collections = {
   subprojects: defineCollection({ loader: catalog.subprojects, schema: SubprojectSchema }),
   sigs: defineCollection({ loader: catalog.sigs, schema: SigSchema }),
   initiative: defineCollection({ loader: catalog.initiative, schema: InitiativeSchema }),
-  images: defineCollection({ loader: snapshot('images'), schema: SNAPSHOT_SCHEMAS.images }),
-  repos: defineCollection({ loader: snapshot('repos'), schema: SNAPSHOT_SCHEMAS.repos }),
-  audit: defineCollection({ loader: snapshot('audit'), schema: SNAPSHOT_SCHEMAS.audit }),
+  images: defineCollection({ loader: snapshot('images'), schema: SnapshotStampSchema }),
+  repos: defineCollection({ loader: snapshot('repos'), schema: SnapshotStampSchema }),
+  audit: defineCollection({ loader: snapshot('audit'), schema: SnapshotStampSchema }),
 };

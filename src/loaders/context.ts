@@ -1,10 +1,10 @@
 /**
- * What the loaders use of Astro's loader context (the store, the logger, the digest, the dev
+ * What the loaders use of Astro's loader context (the store and its meta, the logger, the digest, the dev
  * watcher), so that a test can hand them a small fake, and how they watch files in dev.
  */
 import { resolve, sep } from 'node:path';
 import type { AstroIntegrationLogger } from 'astro';
-import type { DataStore, LoaderContext } from 'astro/loaders';
+import type { DataStore, LoaderContext, MetaStore } from 'astro/loaders';
 
 /** What the loaders use of a file watcher (Vite's chokidar watcher in dev, none in a build). */
 export interface Watcher {
@@ -17,6 +17,8 @@ export interface LoaderServices {
   store: Pick<DataStore, 'set' | 'keys' | 'delete'>;
   logger: Pick<AstroIntegrationLogger, 'info' | 'warn' | 'error'>;
   generateDigest: LoaderContext['generateDigest'];
+  /** The loader's own key-value store, kept between builds with the content (absent in some tests). */
+  meta?: Pick<MetaStore, 'get' | 'set' | 'delete'> | undefined;
   watcher?: Watcher | undefined;
   /** Set when an integration asked for the reload; the same object for every collection of that reload. */
   refreshContextData?: Record<string, unknown> | undefined;

@@ -1,13 +1,39 @@
 /**
- * The site's data for pages: the catalog and snapshot collections put back together as the typed
- * {@link SiteData} that src/site/ works on, in the order pages list them. Read once per build.
+ * The site's data for pages: the catalog collections and the snapshot files put back together as
+ * the typed {@link SiteData} that src/site/ works on, in the order pages list them.
+ *
+ * The snapshot collections hold each file's stamp (path and hash, see snapshot-loader.ts); the
+ * data is read from the file here, once per hash: once per build, and in dev again only after the
+ * file changed. Reading the file directly rather than through the content layer spares the build
+ * serialising every tag into Astro's data store and reading it back.
  */
 import { getCollection, getEntry } from 'astro:content';
+import type { z } from 'astro/zod';
+import { readSnapshotFile } from '../snapshot/index.ts';
 import { orderCatalog, type SiteData } from '../site/index.ts';
+import { SNAPSHOT_SCHEMAS, type SnapshotPart, type SnapshotStamp } from './snapshot-loader.ts';
 
 let cached: Promise<SiteData> | undefined;
+const parts = new Map<SnapshotPart, { sha256: string; data: Promise<unknown> }>();
 
-/** Gather the catalog and the snapshot from the content collections. */
+/** Read a snapshot part from its file, or reuse the last read when the file's hash is the same. */
+async function readPart<P extends SnapshotPart>(
+  part: P,
+  stamp: SnapshotStamp | undefined,
+): Promise<z.output<(typeof SNAPSHOT_SCHEMAS)[P]> | undefined> {
+  if (!stamp) {
+    parts.delete(part);
+    return undefined;
+  }
+  let last = parts.get(part);
+  if (last?.sha256 !== stamp.sha256) {
+    last = { sha256: stamp.sha256, data: readSnapshotFile(stamp.file, SNAPSHOT_SCHEMAS[part]) };
+    parts.set(part, last);
+  }
+  return (await last.data) as z.output<(typeof SNAPSHOT_SCHEMAS)[P]> | undefined;
+}
+
+/** Gather the catalog from the content collections and the snapshot from its files. */
 async function gather(): Promise<SiteData> {
   const [subprojects, sigs, initiative, images, repos, audit] = await Promise.all([
     getCollection('subprojects'),
@@ -27,9 +53,9 @@ async function gather(): Promise<SiteData> {
       sigs: sigs.map((entry) => entry.data),
       subprojects: subprojects.map((entry) => entry.data),
     }),
-    images: images?.data,
-    repos: repos?.data,
-    audit: audit?.data,
+    images: await readPart('images', images?.data),
+    repos: await readPart('repos', repos?.data),
+    audit: await readPart('audit', audit?.data),
   };
 }
 

@@ -1,21 +1,30 @@
 /**
  * Content-layer loaders over the snapshot files: a collection per part (images.json, repos.json,
- * audit.json) with one entry named after the part, holding the whole file, since pages need the
- * header (when, sample or real) together with the records. A missing file leaves the collection
- * empty, so the site shows every source as unavailable rather than failing; an invalid file fails
- * the build. In dev, a change that the watcher reports in the file loads it again.
+ * audit.json) with one entry named after the part. The entry is the file's stamp (where it is, its
+ * size and SHA-256), not its data: the site data reads the file itself (see site-data.ts), so the
+ * content layer neither copies nor serialises tens of megabytes of tags, and the entry's digest is
+ * the file's hash, which stays the same while the file does.
+ *
+ * An unchanged file costs nothing: the loader keeps the file's size and modification time in its
+ * `meta` store and reads the file only when they differ (then hashes it, and checks it against its
+ * schema only when the hash differs too). A missing file leaves the collection empty, so the site
+ * shows every source as unavailable rather than failing; an invalid file fails the build. In dev, a
+ * change that the watcher reports in the file loads it again.
  */
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'astro/zod';
 import {
   AuditSnapshotSchema,
   ImagesSnapshotSchema,
+  parseSnapshotText,
   ReposSnapshotSchema,
-  readSnapshotFile,
   SNAPSHOT_FILES,
 } from '../snapshot/index.ts';
 import { watchPaths, type LoaderServices, type SiteLoader } from './context.ts';
 
-/** The schema of each snapshot part, which its file is checked against and its collection typed by. */
+/** The schema of each snapshot part, which its file is checked against and its data typed by. */
 export const SNAPSHOT_SCHEMAS = {
   images: ImagesSnapshotSchema,
   repos: ReposSnapshotSchema,
@@ -25,22 +34,57 @@ export const SNAPSHOT_SCHEMAS = {
 /** A part of the snapshot, and the name of its collection. */
 export type SnapshotPart = keyof typeof SNAPSHOT_SCHEMAS;
 
-/** Load one snapshot file of `dir` into the collection of its part. */
+/** The entry of a snapshot collection: which file holds the part, and what it held when loaded. */
+export const SnapshotStampSchema = z.object({
+  /** Absolute path of the snapshot file. */
+  file: z.string(),
+  /** SHA-256 of the file's bytes, hex; also the entry's digest. */
+  sha256: z.string(),
+  /** Size in bytes. */
+  size: z.number().int().nonnegative(),
+});
+
+/** A snapshot collection's entry. */
+export type SnapshotStamp = z.output<typeof SnapshotStampSchema>;
+
+/** Whether an error is a missing file. */
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/** Load the stamp of one snapshot file of `dir` into the collection of its part. */
 export function snapshotLoader(options: { dir: string; part: SnapshotPart }): SiteLoader {
   const { part } = options;
-  const file = join(options.dir, SNAPSHOT_FILES[part]);
+  const file = resolve(join(options.dir, SNAPSHOT_FILES[part]));
 
-  /** Read the file into the collection, or empty the collection when the file does not exist. */
-  async function fill({ store, logger, generateDigest }: LoaderServices): Promise<void> {
-    const data = await readSnapshotFile(file, SNAPSHOT_SCHEMAS[part]);
-    if (!data) {
+  /** Stamp the file into the collection when it changed, or empty the collection when it is gone. */
+  async function fill({ store, logger, meta }: LoaderServices): Promise<void> {
+    let size: number, modified: string;
+    try {
+      const stats = await stat(file);
+      size = stats.size;
+      modified = `${stats.size}:${stats.mtimeMs}`;
+    } catch (error) {
+      if (!isMissing(error)) throw error;
       store.delete(part);
+      meta?.delete('modified');
+      meta?.delete('sha256');
       logger.warn(
         `${file} does not exist; pages will show its sources as unavailable. Run \`npm run sync\` to write it.`,
       );
       return;
     }
-    store.set({ id: part, data, digest: generateDigest(data) });
+    const stored = store.keys().includes(part);
+    if (stored && meta?.get('modified') === modified) return;
+    const text = await readFile(file, 'utf8');
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    if (!stored || meta?.get('sha256') !== sha256) {
+      parseSnapshotText(file, text, SNAPSHOT_SCHEMAS[part]);
+      const stamp: SnapshotStamp = { file, sha256, size };
+      store.set({ id: part, data: stamp, digest: sha256 });
+    }
+    meta?.set('modified', modified);
+    meta?.set('sha256', sha256);
   }
 
   return {

@@ -2,7 +2,7 @@
  * The JSON the site publishes under /api/, for people who build on it. Shapes are plain and
  * stable: catalog facts and snapshot facts side by side, with the same names as the snapshot.
  */
-import { listImages, type ImageView } from './images.ts';
+import { formatPlatform, listImages, newestCreated, type ImageView } from './images.ts';
 import { imagePath } from './links.ts';
 import { evaluateMilestones } from './milestones.ts';
 import { listOrphans, listOwners, type DeliverableView } from './owners.ts';
@@ -44,13 +44,57 @@ export function exportImage(view: ImageView) {
   };
 }
 
-/** Every image of the catalog. */
+/** How many of an image's newest tags the summary in /api/images.json lists. */
+export const SUMMARY_TAGS = 5;
+
+/** The site path of an image's full export: `/api/images/quay.io/fedora/fedora-bootc.json`. */
+export function imageExportPath(ref: string): string {
+  return `/api/images/${ref}.json`;
+}
+
+/**
+ * One image in brief: catalog facts, status, how many tags, the newest few with their digests,
+ * the platforms its tags are built for, and where its full export is.
+ */
+export function summarizeImage(view: ImageView) {
+  const { tags } = view.snapshot;
+  const dated = tags.map((tag, index) => ({ tag, index, created: newestCreated(tag.platforms) }));
+  // Newest build first; undated tags after the dated ones, the later in version order first.
+  dated.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || b.index - a.index);
+  const platforms = new Set<string>();
+  for (const tag of tags)
+    for (const platform of tag.platforms) platforms.add(formatPlatform(platform));
+  return {
+    ref: view.ref,
+    title: view.image.title ?? null,
+    subproject: view.subproject.id,
+    role: view.image.role,
+    status: view.snapshot.status,
+    fetchedAt: view.snapshot.fetchedAt,
+    tagCount: view.snapshot.tagCount,
+    trackedTags: tags.length,
+    newestTags: dated.slice(0, SUMMARY_TAGS).map(({ tag, created }) => ({
+      name: tag.name,
+      digest: tag.digest,
+      created,
+      streams: tag.streams,
+    })),
+    platforms: [...platforms].sort(),
+    page: imagePath(view.ref),
+    details: imageExportPath(view.ref),
+  };
+}
+
+/**
+ * Every image of the catalog in brief ({@link summarizeImage}); each image's tags, mirrors and
+ * lineage are in its own file, `details`, so this file stays small whatever the number of tags.
+ */
 export function exportImages(data: SiteData) {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     generatedAt: data.images?.generatedAt ?? null,
     sample: data.images?.sample ?? false,
-    images: listImages(data).map(exportImage),
+    images: listImages(data).map(summarizeImage),
   };
 }
 

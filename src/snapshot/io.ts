@@ -57,17 +57,17 @@ export async function writeSnapshotFile(file: string, value: unknown): Promise<v
 }
 
 /**
- * Read a snapshot file and check it against its schema.
- * Returns undefined when the file does not exist; throws {@link SnapshotFormatError} when it is invalid.
+ * Parse the text of a snapshot file and check it against its schema; `file` names it in errors.
+ * Throws {@link SnapshotFormatError} when the text is not valid JSON or does not match.
  */
-export async function readSnapshotFile<S extends z.ZodType>(
+export function parseSnapshotText<S extends z.ZodType>(
   file: string,
+  text: string,
   schema: S,
-): Promise<z.output<S> | undefined> {
-  if (!existsSync(file)) return undefined;
+): z.output<S> {
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
     throw new SnapshotFormatError(file, [(error as Error).message]);
   }
@@ -79,4 +79,16 @@ export async function readSnapshotFile<S extends z.ZodType>(
     );
   }
   return result.data;
+}
+
+/**
+ * Read a snapshot file and check it against its schema.
+ * Returns undefined when the file does not exist; throws {@link SnapshotFormatError} when it is invalid.
+ */
+export async function readSnapshotFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+): Promise<z.output<S> | undefined> {
+  if (!existsSync(file)) return undefined;
+  return parseSnapshotText(file, await readFile(file, 'utf8'), schema);
 }

@@ -1,4 +1,4 @@
-/** GET /api/images.json: every image with its catalog facts and what the registries serve. */
+/** GET /api/images.json: every image in brief (status, tag count, newest tags, platforms), with the URL of its full file. */
 import type { APIRoute } from 'astro';
 import { getSiteData } from '../../loaders/site-data.ts';
 import { exportImages, jsonResponse } from '../../site/index.ts';

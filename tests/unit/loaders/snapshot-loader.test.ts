@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snapshotLoader } from '../../../src/loaders/snapshot-loader.ts';
@@ -16,24 +17,57 @@ afterEach(async () => {
 });
 
 describe('snapshot loader', () => {
-  it('loads a snapshot file as one entry named after its part, as its schema parses it', async () => {
-    await writeFile(
-      join(dir, 'audit.json'),
-      '{ "schemaVersion": 1, "generatedAt": "2026-11-27T04:00:00Z", "findings": [] }',
-    );
+  it('loads the stamp of a snapshot file as one entry named after its part, digested by the hash of the file', async () => {
+    const file = join(dir, 'audit.json');
+    const text = '{ "schemaVersion": 1, "generatedAt": "2026-11-27T04:00:00Z", "findings": [] }';
+    await writeFile(file, text);
     const context = fakeLoaderContext();
     await snapshotLoader({ dir, part: 'audit' }).load(context);
     expect(context.store.keys()).toEqual(['audit']);
-    const entry = context.store.get('audit')!;
-    // `sample` is left out of the file; the schema's default says the data is real.
-    expect(entry.data).toEqual({
-      schemaVersion: 1,
-      generatedAt: '2026-11-27T04:00:00Z',
-      sample: false,
-      findings: [],
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    expect(context.store.get('audit')).toEqual({
+      id: 'audit',
+      data: { file, sha256, size: text.length },
+      digest: sha256,
     });
-    expect(entry.digest).toBe(context.generateDigest(entry.data));
     expect(context.logs).toEqual([]);
+  });
+
+  it('reads an unchanged file once, and sets the entry again only when its content changed', async () => {
+    const file = join(dir, 'images.json');
+    const meta = new Map<string, string>();
+    const context = { ...fakeLoaderContext(), meta };
+    const sets: unknown[] = [];
+    const set = context.store.set.bind(context.store);
+    context.store.set = (entry) => (sets.push(entry.digest), set(entry));
+    const mtime = new Date('2026-11-27T04:00:00Z');
+    await utimes(file, mtime, mtime);
+    const loader = snapshotLoader({ dir, part: 'images' });
+    await loader.load(context);
+    expect(sets).toHaveLength(1);
+
+    // Same size and time: the file is not read (its invalid content would fail the build).
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, original.replace('"status": "stale"', '"status": "fresh"'));
+    await utimes(file, mtime, mtime);
+    await loader.load(context);
+    expect(sets).toHaveLength(1);
+
+    // A new time with the same content: read and hashed, and the entry is left as it was.
+    await writeFile(file, original);
+    await utimes(file, mtime, new Date(mtime.getTime() + 60_000));
+    await loader.load(context);
+    expect(sets).toHaveLength(1);
+    expect(meta.get('modified')).toBe(`${original.length}:${mtime.getTime() + 60_000}`);
+
+    // New content: a new entry with the new hash.
+    const changed = original.replace('"status": "stale"', '"status": "live"');
+    await writeFile(file, changed);
+    await loader.load(context);
+    expect(sets).toEqual([
+      createHash('sha256').update(original).digest('hex'),
+      createHash('sha256').update(changed).digest('hex'),
+    ]);
   });
 
   it('warns and leaves no entry when the snapshot file is missing', async () => {

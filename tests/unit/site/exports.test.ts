@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { exportCatalog, exportImages, exportOwners } from '../../../src/site/exports.ts';
+import {
+  exportCatalog,
+  exportImage,
+  exportImages,
+  exportOwners,
+  SUMMARY_TAGS,
+} from '../../../src/site/exports.ts';
 import { listImages } from '../../../src/site/images.ts';
 import { imagePath } from '../../../src/site/links.ts';
 import { listOrphans, listOwners } from '../../../src/site/owners.ts';
@@ -33,5 +39,70 @@ describe('JSON exports', () => {
       { subproject: 'base', deliverable: 'docs', title: 'Base image docs', state: 'orphaned' },
     ]);
     expect(owners.orphans).toHaveLength(listOrphans(data.catalog).length);
+  });
+
+  it('sum up each image in /api/images.json and leave its tags to the file of each image', async () => {
+    const data = await fixtureData();
+    const bootc = data.images!.images[0]!;
+    const template = bootc.tags[0]!;
+    // An image with many tags: the summary still lists only the newest few.
+    for (let day = 1; day <= 20; day++)
+      bootc.tags.push({
+        ...template,
+        name: `44.202612${String(day).padStart(2, '0')}`,
+        digest: `sha256:${String(day).padStart(64, '0')}`,
+        platforms: template.platforms.map((platform) => ({
+          ...platform,
+          created: `2026-12-${String(day).padStart(2, '0')}T00:00:00Z`,
+        })),
+      });
+    const exported = exportImages(data);
+    expect(exported.schemaVersion).toBe(2);
+    const [summary] = exported.images;
+    expect(Object.keys(summary!).sort()).toEqual([
+      'details',
+      'fetchedAt',
+      'newestTags',
+      'page',
+      'platforms',
+      'ref',
+      'role',
+      'status',
+      'subproject',
+      'tagCount',
+      'title',
+      'trackedTags',
+    ]);
+    expect(summary).toMatchObject({
+      ref: 'quay.io/fedora/fedora-bootc',
+      subproject: 'base',
+      status: 'live',
+      trackedTags: 23,
+      page: '/images/quay.io/fedora/fedora-bootc/',
+      details: '/api/images/quay.io/fedora/fedora-bootc.json',
+      platforms: ['linux/amd64', 'linux/arm64/v8', 'linux/ppc64le', 'linux/s390x'],
+    });
+    expect(summary!.newestTags).toHaveLength(SUMMARY_TAGS);
+    expect(summary!.newestTags.map((tag) => tag.name)).toEqual([
+      '44.20261220',
+      '44.20261219',
+      '44.20261218',
+      '44.20261217',
+      '44.20261216',
+    ]);
+    expect(summary!.newestTags[0]).toEqual({
+      name: '44.20261220',
+      digest: `sha256:${'20'.padStart(64, '0')}`,
+      created: '2026-12-20T00:00:00Z',
+      streams: template.streams,
+    });
+    // No tag list, label, history or mirror check beyond the summary: those are in `details`.
+    const text = JSON.stringify(exported);
+    expect(text).not.toContain('44.20261201');
+    expect(text).not.toContain('"labels"');
+    expect(text).not.toContain('"history"');
+    expect(text).not.toContain('"mirrorChecks"');
+    const [full] = listImages(data).map(exportImage);
+    expect(full!.tags).toHaveLength(23);
   });
 });

@@ -1,4 +1,4 @@
-/** GET /api/images/<registry>/<repository>.json: one image, as on its page. */
+/** GET /api/images/<registry>/<repository>.json: one image with every tracked tag, as on its page. */
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { getSiteData } from '../../../loaders/site-data.ts';
 import { exportImage, jsonResponse } from '../../../site/index.ts';
