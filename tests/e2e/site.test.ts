@@ -230,7 +230,15 @@ describe('image data as a reader sees it (fixture site)', () => {
       ['quay.io/fedora/fedora-bootc', 'live'],
       ['quay.io/fedora/fedora-coreos', 'stale'],
     ]);
-    expect(images.images[0].tags).toEqual(snapshot.images[0].tags);
+    // The list is a summary; each image's whole record is in the file its `details` names.
+    expect(images.images[0].details).toBe('/api/images/quay.io/fedora/fedora-bootc.json');
+    const bootc = JSON.parse(
+      await readFile(
+        join(fixture.outDir, ...(images.images[0].details as string).split('/')),
+        'utf8',
+      ),
+    );
+    expect(bootc.tags).toEqual(snapshot.images[0].tags);
     const one = JSON.parse(
       await readFile(
         join(fixture.outDir, 'api', 'images', 'quay.io', 'fedora', 'fedora-coreos.json'),
