@@ -10,7 +10,7 @@
 import { getCollection, getEntry } from 'astro:content';
 import type { z } from 'astro/zod';
 import { readSnapshotFile } from '../snapshot/index.ts';
-import { orderCatalog, type SiteData } from '../site/index.ts';
+import { listImages, orderCatalog, type ImageView, type SiteData } from '../site/index.ts';
 import { SNAPSHOT_SCHEMAS, type SnapshotPart, type SnapshotStamp } from './snapshot-loader.ts';
 
 let cached: Promise<SiteData> | undefined;
@@ -64,4 +64,14 @@ export function getSiteData(): Promise<SiteData> {
   if (import.meta.env.DEV) return gather();
   cached ??= gather();
   return cached;
+}
+
+/** The static paths of the per-image routes (page, card, JSON): one per image, with its view. */
+export async function imageStaticPaths(): Promise<
+  { params: { ref: string }; props: { view: ImageView } }[]
+> {
+  return listImages(await getSiteData()).map((view) => ({
+    params: { ref: view.ref },
+    props: { view },
+  }));
 }

@@ -1,8 +1,12 @@
 /** Helpers for catalog tests: copy a fixture catalog into a temporary folder and edit one file. */
+import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { readCatalog } from '../../src/catalog/load.ts';
+import { formatProblem } from '../../src/catalog/problems.ts';
 
 export const MINIMAL_CATALOG = 'tests/fixtures/catalog/minimal';
 
@@ -62,4 +66,27 @@ export async function countMarkedInFiles(dir: string): Promise<number> {
   let count = 0;
   for (const file of files) count += countMarked(parse(await readFile(join(dir, file), 'utf8')));
   return count;
+}
+
+/** Read a catalog copy and format its problems with paths relative to the copy. */
+export async function problemsOf(copy: CatalogCopy): Promise<string[]> {
+  const result = await readCatalog(copy.dir);
+  return result.problems.map((problem) => formatProblem(problem).replaceAll(`${copy.dir}/`, ''));
+}
+
+/** Run `npm run validate` on a catalog copy; returns its exit code and output. */
+export async function runValidate(
+  copy: CatalogCopy,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+      'scripts/validate.ts',
+      '--catalog',
+      copy.dir,
+    ]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
 }

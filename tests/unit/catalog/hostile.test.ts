@@ -3,17 +3,13 @@
  * backtrack. Each is a clear problem with file:line, and `npm run validate` exits 2 with no stack
  * trace and without echoing what it refused to read.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readCatalog } from '../../../src/catalog/load.ts';
-import { formatProblem } from '../../../src/catalog/problems.ts';
 import { compileTagPattern, TagPatternError } from '../../../src/catalog/tag-pattern.ts';
-import { copyCatalog, type CatalogCopy } from '../../helpers/catalog.ts';
+import { copyCatalog, problemsOf, runValidate, type CatalogCopy } from '../../helpers/catalog.ts';
 
-const run = promisify(execFile);
 let copy: CatalogCopy;
 
 beforeEach(async () => {
@@ -24,23 +20,13 @@ afterEach(async () => {
 });
 
 async function problems(): Promise<string[]> {
-  const result = await readCatalog(copy.dir);
-  expect(result.catalog).toBeUndefined();
-  return result.problems.map((problem) => formatProblem(problem).replaceAll(`${copy.dir}/`, ''));
+  expect((await readCatalog(copy.dir)).catalog).toBeUndefined();
+  return problemsOf(copy);
 }
 
 async function validate(): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [
-      'scripts/validate.ts',
-      '--catalog',
-      copy.dir,
-    ]);
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, output: failure.stdout + failure.stderr };
-  }
+  const { code, stdout, stderr } = await runValidate(copy);
+  return { code, output: stdout + stderr };
 }
 
 describe('hostile catalog files', () => {

@@ -1,11 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { readCatalog } from '../../../src/catalog/load.ts';
-import { formatProblem } from '../../../src/catalog/problems.ts';
-import { copyCatalog, type CatalogCopy } from '../../helpers/catalog.ts';
+import { copyCatalog, problemsOf, runValidate, type CatalogCopy } from '../../helpers/catalog.ts';
 
-const run = promisify(execFile);
 let copy: CatalogCopy;
 
 beforeEach(async () => {
@@ -17,25 +13,12 @@ afterEach(async () => {
 
 /** Read the copied catalog and format its problems with paths relative to the copy. */
 async function problems(): Promise<string[]> {
-  const result = await readCatalog(copy.dir);
-  expect(result.catalog).toBeUndefined();
-  return result.problems.map((problem) => formatProblem(problem).replaceAll(`${copy.dir}/`, ''));
+  expect((await readCatalog(copy.dir)).catalog).toBeUndefined();
+  return problemsOf(copy);
 }
 
 /** Run the `npm run validate` script on the copy; returns its exit code and output. */
-async function validateScript(): Promise<{ code: number; stderr: string; stdout: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [
-      'scripts/validate.ts',
-      '--catalog',
-      copy.dir,
-    ]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const validateScript = () => runValidate(copy);
 
 interface Case {
   name: string;
