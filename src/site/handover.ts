@@ -18,7 +18,7 @@ import type {
   Subproject,
 } from '../catalog/index.ts';
 import type { ObservedOwner } from '../snapshot/index.ts';
-import { escapeXml } from '../utils/xml.ts';
+import { writeAtomFeed } from './atom.ts';
 import type { CatalogChange, CatalogHistory } from './history.ts';
 import { deliverablePath, forgeName, repoLabel } from './links.ts';
 import { countStates, isOrphaned, listSigSubprojects, type DeliverableView } from './owners.ts';
@@ -210,39 +210,27 @@ export function handoverFeed(
   siteUrl: string | undefined,
   limit = 200,
 ): string {
-  // Without a public address the links are relative and the feed's id is a URN.
-  const site = (siteUrl ?? '').replace(/\/$/, '');
-  const feedId = siteUrl ? `${site}/feeds/handover.xml` : 'urn:image-mode-hub:feeds:handover';
   const changes = history.changes.slice(0, limit);
   const name = (id: string) =>
     catalog.subprojects.find((subproject) => subproject.id === id)?.name ?? id;
-  const lines = [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
-    '  <title>Image Mode Hub: handover changes</title>',
-    `  <id>${escapeXml(feedId)}</id>`,
-    `  <link rel="self" href="${escapeXml(`${site}/feeds/handover.xml`)}"/>`,
-    `  <link rel="alternate" href="${escapeXml(`${site}/handover/`)}"/>`,
-    `  <updated>${escapeXml(changes[0]?.date ?? '1970-01-01T00:00:00Z')}</updated>`,
-    '  <author><name>Image Mode Hub</name></author>',
-  ];
-  if (!history.available)
-    lines.push(`  <subtitle>${escapeXml(`History unavailable: ${history.reason}`)}</subtitle>`);
-  for (const change of changes) {
-    const title = `${change.title} (${name(change.subproject)}): ${describeChange(change)}`;
-    lines.push(
-      '  <entry>',
-      `    <title>${escapeXml(title)}</title>`,
-      `    <id>${escapeXml(`urn:image-mode-hub:catalog:${change.commit}:${change.subproject}:${change.deliverable}:${change.field}`)}</id>`,
-      `    <link href="${escapeXml(`${site}${deliverablePath(change.subproject, change.deliverable)}`)}"/>`,
-      `    <updated>${escapeXml(change.date)}</updated>`,
-      `    <author><name>${escapeXml(change.author)}</name></author>`,
-      `    <summary>${escapeXml(`${describeChange(change)} in commit ${change.commit.slice(0, 12)} (${change.date}): ${change.subject}`)}</summary>`,
-      '  </entry>',
-    );
-  }
-  lines.push('</feed>', '');
-  return lines.join('\n');
+  return writeAtomFeed(
+    {
+      path: '/feeds/handover.xml',
+      alternate: '/handover/',
+      title: 'Image Mode Hub: handover changes',
+      subtitle: history.available ? undefined : `History unavailable: ${history.reason}`,
+      updated: changes[0]?.date ?? '1970-01-01T00:00:00Z',
+      entries: changes.map((change) => ({
+        title: `${change.title} (${name(change.subproject)}): ${describeChange(change)}`,
+        id: `urn:image-mode-hub:catalog:${change.commit}:${change.subproject}:${change.deliverable}:${change.field}`,
+        link: deliverablePath(change.subproject, change.deliverable),
+        updated: change.date,
+        author: change.author,
+        summary: `${describeChange(change)} in commit ${change.commit.slice(0, 12)} (${change.date}): ${change.subject}`,
+      })),
+    },
+    siteUrl,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 /** What the build derives from the catalog and the snapshot, without I/O: views for pages (images, owners, subprojects, milestones), links, JSON exports and feeds. */
+export * from './atom.ts';
 export * from './badges.ts';
 export * from './cadence.ts';
 export * from './commands.ts';
@@ -13,8 +14,8 @@ export * from './lineage-graph.ts';
 export * from './links.ts';
 export * from './milestones.ts';
 export * from './owners.ts';
-export * from './provenance.ts';
 export * from './picker.ts';
+export * from './provenance.ts';
 export * from './subprojects.ts';
 export * from './urls.ts';
 export * from './views.ts';
