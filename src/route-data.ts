@@ -11,6 +11,7 @@
  */
 import { defineRouteMiddleware } from '@astrojs/starlight/route-data';
 import { spawnSync } from 'node:child_process';
+import { escapeXml } from './utils/xml.ts';
 
 let dates: Map<string, Date> | undefined;
 
@@ -31,15 +32,10 @@ function readCommitDates(): Map<string, Date> {
   return result;
 }
 
-/** Escape text for an HTML element's content. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char]!);
-}
-
 export const onRequest = defineRouteMiddleware((context) => {
   const route = context.locals.starlightRoute;
   for (const entry of route.head)
-    if (entry.tag === 'title' && entry.content) entry.content = escapeHtml(entry.content);
+    if (entry.tag === 'title' && entry.content) entry.content = escapeXml(entry.content);
   const file = route.entry.filePath;
   if (route.lastUpdated !== undefined || !file?.startsWith('content/docs/')) return;
   dates ??= readCommitDates();
