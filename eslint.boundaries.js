@@ -85,6 +85,26 @@ export const boundaries = [
     ],
   ),
   rule(
+    ['src/build/**'],
+    [
+      forbid(
+        [
+          'catalog',
+          'snapshot',
+          'sync',
+          'site',
+          'loaders',
+          'components',
+          'pages',
+          'registry',
+          'forges',
+        ],
+        'src/build fingerprints and keeps build outputs: it reads files, never the catalog or the site.',
+      ),
+      noTests,
+    ],
+  ),
+  rule(
     ['src/snapshot/**'],
     [
       forbid(

@@ -9,9 +9,12 @@ import { listOrphans, listOwners, type DeliverableView } from './owners.ts';
 import { listUnverifiedFacts } from './provenance.ts';
 import type { SiteData } from './views.ts';
 
-/** Make a JSON response with deterministic, readable output. */
+/**
+ * Make a JSON response: compact (no indentation, a final newline), as APIs serve it; indentation
+ * made a third of the per-image files' bytes, and browsers and `jq` indent it for reading.
+ */
 export function jsonResponse(value: unknown): Response {
-  return new Response(`${JSON.stringify(value, null, 2)}\n`, {
+  return new Response(`${JSON.stringify(value)}\n`, {
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
 }

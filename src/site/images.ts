@@ -29,17 +29,24 @@ function unavailableImage(ref: string): ImageSnapshot {
   return { ref, status: 'unavailable', fetchedAt: null, tagCount: 0, tags: [], mirrors: [] };
 }
 
-/** List every image of the catalog with its snapshot record, in catalog order. */
+/** The image list of each site data, made once: pages ask for it many times per build. */
+const imagesByData = new WeakMap<SiteData, ImageView[]>();
+
+/** List every image of the catalog with its snapshot record, in catalog order (the same array on every call for the same data). */
 export function listImages(data: SiteData): ImageView[] {
+  const listed = imagesByData.get(data);
+  if (listed) return listed;
   const byRef = new Map(
     (data.images?.images ?? []).map((record) => [canonicalRepository(record.ref), record]),
   );
-  return data.catalog.subprojects.flatMap((subproject) =>
+  const images = data.catalog.subprojects.flatMap((subproject) =>
     subproject.images.map((image) => {
       const ref = canonicalRepository(image.ref);
       return { image, ref, subproject, snapshot: byRef.get(ref) ?? unavailableImage(ref) };
     }),
   );
+  imagesByData.set(data, images);
+  return images;
 }
 
 /** Find one image by its repository reference. */

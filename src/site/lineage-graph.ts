@@ -43,6 +43,24 @@ const COLUMN_GAP = 70;
 const ROW_GAP = 14;
 const MARGIN = 8;
 
+/** The bases each image's tags name, found once per snapshot record: base repository → verified by some tag. */
+const basesByRecord = new WeakMap<ImageView['snapshot'], Map<string, boolean>>();
+
+/** List the repositories an image's tags are built on, each verified when some tag's layers or annotations confirm it. */
+function tagBases(view: ImageView): Map<string, boolean> {
+  let bases = basesByRecord.get(view.snapshot);
+  if (!bases) {
+    bases = new Map();
+    for (const tag of view.snapshot.tags) {
+      if (!tag.basedOn) continue;
+      const base = canonicalRepository(baseRepository(tag.basedOn));
+      bases.set(base, (bases.get(base) ?? false) || tag.basedOn.verified);
+    }
+    basesByRecord.set(view.snapshot, bases);
+  }
+  return bases;
+}
+
 /** List the base → image relations among the images: declared in the catalog or found in tags, verified when a tag confirms it. */
 export function lineageEdges(
   images: ImageView[],
@@ -58,9 +76,7 @@ export function lineageEdges(
   };
   for (const view of images) {
     if (view.image.basedOn) add(canonicalRepository(view.image.basedOn), view.ref, false);
-    for (const tag of view.snapshot.tags)
-      if (tag.basedOn)
-        add(canonicalRepository(baseRepository(tag.basedOn)), view.ref, tag.basedOn.verified);
+    for (const [base, verified] of tagBases(view)) add(base, view.ref, verified);
   }
   return [...edges.values()];
 }

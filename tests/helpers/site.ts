@@ -28,11 +28,11 @@ export interface BuildOptions {
   name: string;
 }
 
-/** Build the site with the given inputs into .cache/test-sites/<name>/. */
-export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
-  const outDir = resolve('.cache/test-sites', options.name);
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
+/**
+ * The environment a test build runs in: the catalog and snapshot given, test addresses for the site
+ * and its repository, and an Astro cache of the build's own.
+ */
+export function buildEnvironment(options: BuildOptions): Record<string, string | undefined> {
   // vitest sets NODE_ENV=test, MODE=test, DEV=1, PROD= and friends in the environment; Astro would
   // read them and build a development site (no search). Leave them out of the build's environment.
   const inherited = Object.fromEntries(
@@ -40,7 +40,7 @@ export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
       ([name]) => !/^(NODE_ENV|MODE|DEV|PROD|SSR|BASE_URL|TEST|VITEST.*)$/.test(name),
     ),
   );
-  const env = {
+  return {
     ...inherited,
     ASTRO_TELEMETRY_DISABLED: '1',
     IMAGE_MODE_CATALOG: options.catalog ?? 'tests/fixtures/catalog/minimal',
@@ -56,6 +56,14 @@ export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
     LINK_CHECK_ALLOW:
       (options.catalog ?? '') !== 'content/catalog' ? '/subprojects/,/owners/,/images/' : '',
   };
+}
+
+/** Build the site with the given inputs into .cache/test-sites/<name>/. */
+export async function buildSite(options: BuildOptions): Promise<SiteBuild> {
+  const outDir = resolve('.cache/test-sites', options.name);
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const env = buildEnvironment(options);
   const astro = join('node_modules', 'astro', 'bin', 'astro.mjs');
   const { stdout, stderr } = await run(process.execPath, [astro, 'build', '--outDir', outDir], {
     env,

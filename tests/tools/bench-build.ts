@@ -2,8 +2,10 @@
  * `npm run bench:build -- [--images 60] [--tags 20000] [--timeout 300] [--repeat 1] [--skip-committed]
  *  [--skip-peer] [--keep]`
  *
- * How the site build scales with the data. Builds, one after the other, each with a fresh Astro
- * cache (cold) and then again with nothing changed (warm):
+ * How the site build scales with the data. Builds, one after the other, the way `npm run build` does
+ * (scripts/build.ts): with a fresh Astro cache and no kept output (cold), then again with nothing
+ * changed (warm: the kept output is copied), then once more with `--force` (Astro's cache only, as
+ * after a sync that brought new data):
  *
  * - a synthetic catalog and snapshot (tests/tools/synthetic-snapshot.ts: the committed catalog plus
  *   generated images, `--images` images and `--tags` tags in all), through IMAGE_MODE_CATALOG and
@@ -59,6 +61,7 @@ export class BuildFailure extends Error {
 
 const ROOT = process.cwd();
 const ASTRO_BIN = join(ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
+const BUILD_SCRIPT = join(ROOT, 'scripts', 'build.ts');
 
 /** Read the RSS of a process and all its descendants from /proc, in bytes (0 where /proc is absent). */
 export function processTreeRss(rootPid: number): number {
@@ -109,9 +112,14 @@ export function failureLine(log: string): string {
   return /Build failed/.test(line) && lines[index + 1] ? `${line}: ${lines[index + 1]}` : line;
 }
 
-/** Run `astro build` in a folder, sampling the memory of its process tree; throw BuildFailure when it fails. */
+/**
+ * Run `astro build` in a folder (or, given `command`, that script with the same options), sampling
+ * the memory of its process tree; throw BuildFailure when it fails.
+ */
 async function runAstroBuild(options: {
   label: string;
+  /** The script and its first arguments, in place of `astro build`. */
+  command?: string[];
   cwd: string;
   config: string;
   outDir: string;
@@ -129,7 +137,13 @@ async function runAstroBuild(options: {
   const start = performance.now();
   const child = spawn(
     process.execPath,
-    [ASTRO_BIN, 'build', '--config', configArg, '--outDir', options.outDir],
+    [
+      ...(options.command ?? [ASTRO_BIN, 'build']),
+      '--config',
+      configArg,
+      '--outDir',
+      options.outDir,
+    ],
     { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
@@ -262,15 +276,28 @@ async function benchSite(options: {
   snapshot: string;
   timeoutMs: number;
   repeat: number;
-}): Promise<{ cold: BuildMeasure; warmMs: number; warmRss: number }> {
+}): Promise<{ cold: BuildMeasure; warmMs: number; warmRss: number; forcedMs: number }> {
   await mkdir(options.dir, { recursive: true });
   const config = await writeProjectConfig(options.dir);
   const outDir = join(options.dir, 'dist');
-  const env = { IMAGE_MODE_CATALOG: options.catalog, IMAGE_MODE_SNAPSHOT: options.snapshot };
-  const common = { cwd: ROOT, config, outDir, env, timeoutMs: options.timeoutMs };
+  const outputCache = join(options.dir, 'output-cache');
+  const env = {
+    IMAGE_MODE_CATALOG: options.catalog,
+    IMAGE_MODE_SNAPSHOT: options.snapshot,
+    IMAGE_MODE_BUILD_CACHE: outputCache,
+  };
+  const common = {
+    cwd: ROOT,
+    command: [BUILD_SCRIPT],
+    config,
+    outDir,
+    env,
+    timeoutMs: options.timeoutMs,
+  };
   log(`${options.label}: cold build…`);
   const cold = await fastest(options.repeat, async (round) => {
     await rm(join(options.dir, 'astro-cache'), { recursive: true, force: true });
+    await rm(outputCache, { recursive: true, force: true });
     return runAstroBuild({
       ...common,
       label: `${options.label} (cold)`,
@@ -286,7 +313,21 @@ async function benchSite(options: {
       logFile: join(options.dir, `build-warm-${round}.log`),
     }),
   );
-  return { cold: { ...cold, ...output }, warmMs: warm.wallMs, warmRss: warm.peakRss };
+  log(`${options.label}: warm rebuild ${seconds(warm.wallMs)}; forced rebuild…`);
+  const forced = await fastest(options.repeat, (round) =>
+    runAstroBuild({
+      ...common,
+      command: [BUILD_SCRIPT, '--force'],
+      label: `${options.label} (forced rebuild)`,
+      logFile: join(options.dir, `build-forced-${round}.log`),
+    }),
+  );
+  return {
+    cold: { ...cold, ...output },
+    warmMs: warm.wallMs,
+    warmRss: warm.peakRss,
+    forcedMs: forced.wallMs,
+  };
 }
 
 /** Words for the plain Starlight pages: the site's own vocabulary, so text costs the same to render. */
@@ -405,26 +446,29 @@ interface Row {
   measure: BuildMeasure;
   peer?: BuildMeasure;
   warm?: { ms: number; rss: number };
+  /** A rebuild with `--force`: Astro's cache, no kept output. */
+  forcedMs?: number;
 }
 
 /** Render the results as a Markdown table. */
 export function renderTable(rows: Row[]): string {
   const lines = [
-    '| data | pages | cold build | per page | vs plain Starlight | warm rebuild (warm/cold) | peak memory (cold / warm) | largest page: HTML, gzip | dist/ |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| data | pages | cold build | per page | vs plain Starlight | unchanged rebuild (cold/warm) | forced rebuild | peak memory (cold / warm) | largest page: HTML, gzip | dist/ |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
     const m = row.measure;
     const perPage = m.wallMs / m.pages;
     const ratio = row.peer ? `${(perPage / (row.peer.wallMs / row.peer.pages)).toFixed(2)}×` : '—';
     const warm = row.warm
-      ? `${seconds(row.warm.ms)} (${(row.warm.ms / m.wallMs).toFixed(2)}×)`
+      ? `${seconds(row.warm.ms)} (${(m.wallMs / row.warm.ms).toFixed(1)}× faster)`
       : '—';
+    const forced = row.forcedMs === undefined ? '—' : seconds(row.forcedMs);
     const memory = row.warm
       ? `${formatBytes(m.peakRss)} / ${formatBytes(row.warm.rss)}`
       : formatBytes(m.peakRss);
     lines.push(
-      `| ${row.data} | ${m.pages} | ${seconds(m.wallMs)} | ${perPage.toFixed(0)} ms | ${ratio} | ${warm} | ${memory} | ${formatBytes(m.largest.bytes)}, ${formatBytes(m.largest.gzipBytes)} | ${formatBytes(m.distBytes)} |`,
+      `| ${row.data} | ${m.pages} | ${seconds(m.wallMs)} | ${perPage.toFixed(0)} ms | ${ratio} | ${warm} | ${forced} | ${memory} | ${formatBytes(m.largest.bytes)}, ${formatBytes(m.largest.gzipBytes)} | ${formatBytes(m.distBytes)} |`,
     );
   }
   return lines.join('\n');
@@ -498,6 +542,7 @@ if (import.meta.main) {
         data: set.data,
         measure: site.cold,
         warm: { ms: site.warmMs, rss: site.warmRss },
+        forcedMs: site.forcedMs,
       };
       rows.push(row);
       const text = site.cold.textChars;

@@ -2,6 +2,7 @@
 import type { APIRoute } from 'astro';
 import { getSiteData } from '../../loaders/site-data.ts';
 import { exportMilestones, jsonResponse } from '../../site/index.ts';
+import { buildNow } from '../../utils/clock.ts';
 
 export const GET: APIRoute = async () =>
-  jsonResponse(exportMilestones(await getSiteData(), new Date()));
+  jsonResponse(exportMilestones(await getSiteData(), buildNow()));

@@ -2,10 +2,11 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { getSiteData } from '../../loaders/site-data.ts';
 import { imageBadges, listImages, renderBadge, type Badge } from '../../site/index.ts';
+import { buildNow } from '../../utils/clock.ts';
 
 export const getStaticPaths = (async () => {
   const data = await getSiteData();
-  const now = new Date();
+  const now = buildNow();
   return listImages(data).flatMap((view) =>
     imageBadges(view, now).map((target) => ({
       params: { badge: target.param },
