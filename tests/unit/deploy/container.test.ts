@@ -55,6 +55,55 @@ describe('Containerfile', () => {
   });
 });
 
+/** Write nginx's main config in `dir` around deploy/nginx.conf's server block, on `port` with `root` as its root, and check it with `nginx -t`. */
+async function writeNginxConfig(dir: string, root: string, port: number): Promise<void> {
+  // The image's server block, on the given port and with the given tree as its root.
+  const site = (await readFile(resolve('deploy/nginx.conf'), 'utf8'))
+    .replace(/listen 8080;/, `listen 127.0.0.1:${port};`)
+    .replace(/root \/usr\/share\/nginx\/html;/, `root ${root};`);
+  expect(site).toContain(`listen 127.0.0.1:${port};`);
+  await writeFile(join(dir, 'site.conf'), site);
+  await writeFile(
+    join(dir, 'nginx.conf'),
+    [
+      'daemon off;',
+      'worker_processes 1;',
+      `pid ${dir}/nginx.pid;`,
+      `error_log ${dir}/error.log;`,
+      'events { worker_connections 64; }',
+      'http {',
+      '  include /etc/nginx/mime.types;',
+      '  default_type application/octet-stream;',
+      '  access_log off;',
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+        (name) => `  ${name}_temp_path ${dir}/${name};`,
+      ),
+      `  include ${dir}/site.conf;`,
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const check = spawnSync(NGINX, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf')], {
+    encoding: 'utf8',
+  });
+  if (check.status !== 0) throw new Error(`nginx -t rejected deploy/nginx.conf:\n${check.stderr}`);
+}
+
+/** Wait until nginx answers on `base` (true), or exits or stays silent for 5 s (false). */
+async function answers(nginx: ChildProcess, base: string): Promise<boolean> {
+  for (let i = 0; i < 50 && nginx.exitCode === null; i++) {
+    try {
+      await fetch(`${base}/`);
+      // Another server may hold the port: nginx, which could not bind it, has exited by now.
+      await new Promise((done) => setTimeout(done, 50));
+      return nginx.exitCode === null;
+    } catch {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+  return false;
+}
+
 const hasNginx = existsSync(NGINX);
 
 describe.skipIf(!hasNginx)('deploy/nginx.conf served by nginx', () => {
@@ -81,47 +130,15 @@ describe.skipIf(!hasNginx)('deploy/nginx.conf served by nginx', () => {
       await mkdir(dirname(join(root, path)), { recursive: true });
       await writeFile(join(root, path), text);
     }
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    // The image's server block, on a free port of this machine and with this tree as its root.
-    const site = (await readFile(resolve('deploy/nginx.conf'), 'utf8'))
-      .replace(/listen 8080;/, `listen 127.0.0.1:${port};`)
-      .replace(/root \/usr\/share\/nginx\/html;/, `root ${root};`);
-    expect(site).toContain(`listen 127.0.0.1:${port};`);
-    await writeFile(join(dir, 'site.conf'), site);
-    await writeFile(
-      join(dir, 'nginx.conf'),
-      [
-        'daemon off;',
-        'worker_processes 1;',
-        `pid ${dir}/nginx.pid;`,
-        `error_log ${dir}/error.log;`,
-        'events { worker_connections 64; }',
-        'http {',
-        '  include /etc/nginx/mime.types;',
-        '  default_type application/octet-stream;',
-        '  access_log off;',
-        ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
-          (name) => `  ${name}_temp_path ${dir}/${name};`,
-        ),
-        `  include ${dir}/site.conf;`,
-        '}',
-        '',
-      ].join('\n'),
-    );
-    const check = spawnSync(NGINX, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf')], {
-      encoding: 'utf8',
-    });
-    if (check.status !== 0)
-      throw new Error(`nginx -t rejected deploy/nginx.conf:\n${check.stderr}`);
-    nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
-    for (let i = 0; i < 50; i++) {
-      try {
-        await fetch(`${base}/`);
-        return;
-      } catch {
-        await new Promise((done) => setTimeout(done, 100));
-      }
+    // A free port can be taken by someone else before nginx binds it: then nginx exits, and the
+    // next try takes another port. Only an answer from this nginx counts.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      await writeNginxConfig(dir, root, port);
+      nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+      if (await answers(nginx, base)) return;
+      nginx.kill('SIGQUIT');
     }
     throw new Error(`nginx did not answer on ${base}; see ${dir}/error.log`);
   });
