@@ -68,16 +68,22 @@ export async function runImagesStep(
   const file = imagesFile(options.snapshot);
   let previous: ImagesSnapshot | undefined;
   try {
-    // A missing or invalid image file costs that image its previous data only.
-    previous = await readImagesSnapshot(file, {
-      onImageError: (error, entry) =>
-        options.log(
-          `warning: ${error.file}: ${error.issues.join('; ')} ${entry.ref} starts without its previous data.`,
-        ),
-    });
+    // A missing or invalid image file costs that image its previous data only; with --only, which
+    // keeps the other images as they were read, it refuses like an invalid index.
+    previous = await readImagesSnapshot(
+      file,
+      options.only
+        ? {}
+        : {
+            onImageError: (error, entry) =>
+              options.log(
+                `warning: ${error.file}: ${error.issues.join('; ')} ${entry.ref} starts without its previous data.`,
+              ),
+          },
+    );
   } catch (error) {
     if (options.only && error instanceof SnapshotFormatError)
-      refuseOnlyOverInvalid(file, error.issues[0] ?? 'invalid', 'images');
+      refuseOnlyOverInvalid(error.file, error.issues[0] ?? 'invalid', 'images');
     options.log(
       `warning: ${(error as Error).message.split('\n')[0]} Starting from an empty snapshot.`,
     );

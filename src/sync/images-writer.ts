@@ -45,7 +45,15 @@ async function hasBytes(file: string, text: string): Promise<boolean> {
   }
 }
 
-/** Remove every file of `folder` that `keep` does not list, then the folders left empty. */
+/** Whether a file name is an image file's (`<name>.<16 hex digits>.json`) or a temporary file of one. */
+function isImageFileName(name: string): boolean {
+  return /\.[a-f0-9]{16}\.json$/.test(name) || /^\..+\.json\.\d+\.[a-z0-9]*\.tmp$/.test(name);
+}
+
+/**
+ * Remove every image file (and temporary file) of `folder` that `keep` does not list, then the
+ * folders left empty; files of any other name are left alone.
+ */
 async function prune(root: string, folder: string, keep: Set<string>): Promise<string[]> {
   let entries;
   try {
@@ -59,7 +67,7 @@ async function prune(root: string, folder: string, keep: Set<string>): Promise<s
   for (const entry of entries) {
     const path = relative(root, join(entry.parentPath, entry.name)).split(sep).join('/');
     if (entry.isDirectory()) folders.push(path);
-    else if (!keep.has(path)) {
+    else if (!keep.has(path) && isImageFileName(entry.name)) {
       await rm(join(root, path), { force: true });
       removed.push(path);
     }

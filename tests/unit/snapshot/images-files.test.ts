@@ -198,6 +198,7 @@ describe('the images snapshot as an index and one file per image', () => {
     await writeImagesSnapshot(file, { ...fixture, images: [...fixture.images, gitlab] });
     expect(existsSync(join(dir, 'images/registry.gitlab.com/fedora/bootc'))).toBe(true);
 
+    await writeFile(join(dir, 'images/quay.io/notes.txt'), 'not an image file');
     const report = await writeImagesSnapshot(file, fixture);
     expect(report.removed).toEqual([
       expect.stringMatching(
@@ -208,6 +209,7 @@ describe('the images snapshot as an index and one file per image', () => {
     expect(await listFiles()).toEqual([
       'images.json',
       ...(await readIndex()).images.map((i) => i.file),
+      'images/quay.io/notes.txt',
     ]);
   });
 
