@@ -99,6 +99,16 @@ describe('the images snapshot as an index and one file per image', () => {
     );
   });
 
+  it('refuses an index that names a file outside its folder', async () => {
+    await writeImagesSnapshot(file, fixture);
+    const index = await readIndex();
+    index.images[0]!.file = '../outside.json';
+    await writeFile(file, stringifySnapshot(index));
+    await expect(readImagesSnapshot(file)).rejects.toThrow(
+      `${file} is not a valid snapshot:\n  images.0.file: must not contain "." or ".." segments\n`,
+    );
+  });
+
   it('names a missing image file, the image it holds, and what to run', async () => {
     await writeImagesSnapshot(file, fixture);
     const part = join(dir, (await readIndex()).images[1]!.file);
