@@ -3,13 +3,13 @@
  * the typed {@link SiteData} that src/site/ works on, in the order pages list them.
  *
  * The snapshot collections hold each file's stamp (path and hash, see snapshot-loader.ts); the
- * data is read from the file here, once per hash: once per build, and in dev again only after the
+ * data is read from the file (for images, the index and its image files) here, once per hash: once per build, and in dev again only after the
  * file changed. Reading the file directly rather than through the content layer spares the build
  * serialising every tag into Astro's data store and reading it back.
  */
 import { getCollection, getEntry } from 'astro:content';
 import type { z } from 'astro/zod';
-import { readSnapshotFile } from '../snapshot/index.ts';
+import { readImagesSnapshot, readSnapshotFile } from '../snapshot/index.ts';
 import { listImages, orderCatalog, type ImageView, type SiteData } from '../site/index.ts';
 import { SNAPSHOT_SCHEMAS, type SnapshotPart, type SnapshotStamp } from './snapshot-loader.ts';
 
@@ -27,7 +27,11 @@ async function readPart<P extends SnapshotPart>(
   }
   let last = parts.get(part);
   if (last?.sha256 !== stamp.sha256) {
-    last = { sha256: stamp.sha256, data: readSnapshotFile(stamp.file, SNAPSHOT_SCHEMAS[part]) };
+    const data =
+      part === 'images'
+        ? readImagesSnapshot(stamp.file)
+        : readSnapshotFile(stamp.file, SNAPSHOT_SCHEMAS[part]);
+    last = { sha256: stamp.sha256, data };
     parts.set(part, last);
   }
   return (await last.data) as z.output<(typeof SNAPSHOT_SCHEMAS)[P]> | undefined;

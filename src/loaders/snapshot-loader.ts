@@ -3,7 +3,9 @@
  * audit.json) with one entry named after the part. The entry is the file's stamp (where it is, its
  * size and SHA-256), not its data: the site data reads the file itself (see site-data.ts), so the
  * content layer neither copies nor serialises tens of megabytes of tags, and the entry's digest is
- * the file's hash, which stays the same while the file does.
+ * the file's hash, which stays the same while the file does. images.json is an index that lists
+ * the SHA-256 of every image file (src/snapshot/images-files.ts), so its own hash stands for the
+ * whole images snapshot and only the index is read here.
  *
  * An unchanged file costs nothing: the loader keeps the file's size and modification time in its
  * `meta` store and reads the file only when they differ (then hashes it, and checks it against its
@@ -18,13 +20,14 @@ import { z } from 'astro/zod';
 import {
   AuditSnapshotSchema,
   ImagesSnapshotSchema,
+  parseImagesFile,
   parseSnapshotText,
   ReposSnapshotSchema,
   SNAPSHOT_FILES,
 } from '../snapshot/index.ts';
 import { watchPaths, type LoaderServices, type SiteLoader } from './context.ts';
 
-/** The schema of each snapshot part, which its file is checked against and its data typed by. */
+/** The schema of each snapshot part, which its data is typed by and its file checked against (images.json: an index of image files, or, from older syncs, this schema). */
 export const SNAPSHOT_SCHEMAS = {
   images: ImagesSnapshotSchema,
   repos: ReposSnapshotSchema,
@@ -79,7 +82,8 @@ export function snapshotLoader(options: { dir: string; part: SnapshotPart }): Si
     const text = await readFile(file, 'utf8');
     const sha256 = createHash('sha256').update(text).digest('hex');
     if (!stored || meta?.get('sha256') !== sha256) {
-      parseSnapshotText(file, text, SNAPSHOT_SCHEMAS[part]);
+      if (part === 'images') parseImagesFile(file, text);
+      else parseSnapshotText(file, text, SNAPSHOT_SCHEMAS[part]);
       const stamp: SnapshotStamp = { file, sha256, size };
       store.set({ id: part, data: stamp, digest: sha256 });
     }

@@ -23,10 +23,8 @@ export class SnapshotFormatError extends Error {
   override name = 'SnapshotFormatError';
   readonly file: string;
   readonly issues: string[];
-  constructor(file: string, issues: string[]) {
-    super(
-      `${file} is not a valid snapshot:\n  ${issues.join('\n  ')}\nRun \`npm run sync\` to write it again.`,
-    );
+  constructor(file: string, issues: string[], remedy = 'Run `npm run sync` to write it again.') {
+    super(`${file} is not a valid snapshot:\n  ${issues.join('\n  ')}\n${remedy}`);
     this.file = file;
     this.issues = issues;
   }
@@ -64,18 +62,30 @@ export function parseSnapshotText<S extends z.ZodType>(
   file: string,
   text: string,
   schema: S,
+  remedy?: string,
 ): z.output<S> {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new SnapshotFormatError(file, [(error as Error).message]);
+    throw new SnapshotFormatError(file, [(error as Error).message], remedy);
   }
+  return checkSnapshot(file, data, schema, remedy);
+}
+
+/** Check parsed JSON against a snapshot schema; `file` names it in the {@link SnapshotFormatError} thrown when it does not match. */
+export function checkSnapshot<S extends z.ZodType>(
+  file: string,
+  data: unknown,
+  schema: S,
+  remedy?: string,
+): z.output<S> {
   const result = schema.safeParse(data);
   if (!result.success) {
     throw new SnapshotFormatError(
       file,
       result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+      remedy,
     );
   }
   return result.data;

@@ -2,7 +2,10 @@
  * The snapshot: what `npm run sync` fetched, committed under content/snapshot/ so that a build
  * works offline. One file per source kind:
  *
- * - images.json: every image repository of the catalog (registries), see {@link ImagesSnapshotSchema};
+ * - images.json: every image repository of the catalog (registries): an index
+ *   ({@link ImagesIndexSchema}) naming one file per image under images/ ({@link ImageSnapshotSchema}),
+ *   read back as one {@link ImagesSnapshotSchema} (an older checkout's single images.json is that
+ *   schema itself);
  * - repos.json: every source repository of the catalog (forges), see {@link ReposSnapshotSchema};
  * - audit.json: declared against observed ownership, see {@link AuditSnapshotSchema}.
  *
@@ -143,8 +146,42 @@ export const ImageSnapshotSchema = z.object({
   mirrors: z.array(MirrorSnapshotSchema).default([]),
 });
 
+/** Every image of the catalog in one object: what the sync builds and the site reads (and, up to schema version 1, the whole of images.json). */
 export const ImagesSnapshotSchema = SnapshotHeaderSchema.extend({
   images: z.array(ImageSnapshotSchema),
+});
+
+/** The version of images.json as an index of per-image files (version 1 held every image itself). */
+export const IMAGES_INDEX_SCHEMA_VERSION = 2;
+
+/** One image in the index: its source status, and the file that holds its {@link ImageSnapshotSchema}. */
+export const ImageIndexEntrySchema = ImageSnapshotSchema.pick({
+  ref: true,
+  status: true,
+  fetchedAt: true,
+  tagCount: true,
+}).extend({
+  /**
+   * The image's file, relative to the index's folder: `images/<registry host>/<repository path>.<first
+   * 16 hex digits of its SHA-256>.json`. Named after its content, so that a sync writes new files
+   * beside the ones the previous index names and an interrupted sync leaves that index whole.
+   */
+  file: z
+    .string()
+    .regex(/^[^/]+(\/[^/]+)+\.json$/)
+    .refine((file) => !file.split('/').some((part) => part === '..' || part === '.'), {
+      message: 'must not contain "." or ".." segments',
+    }),
+  /** SHA-256 of the file's bytes, hex, so that the index alone fingerprints the whole snapshot. */
+  sha256: z.string().regex(/^[a-f0-9]{64}$/),
+  /** Size of the file in bytes. */
+  size: z.number().int().nonnegative(),
+});
+
+/** images.json from schema version 2: the header and one entry per image, in ref order. */
+export const ImagesIndexSchema = SnapshotHeaderSchema.extend({
+  schemaVersion: z.literal(IMAGES_INDEX_SCHEMA_VERSION),
+  images: z.array(ImageIndexEntrySchema),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -281,6 +318,8 @@ export type TagSnapshot = z.output<typeof TagSnapshotSchema>;
 export type MirrorSnapshot = z.output<typeof MirrorSnapshotSchema>;
 export type ImageSnapshot = z.output<typeof ImageSnapshotSchema>;
 export type ImagesSnapshot = z.output<typeof ImagesSnapshotSchema>;
+export type ImageIndexEntry = z.output<typeof ImageIndexEntrySchema>;
+export type ImagesIndex = z.output<typeof ImagesIndexSchema>;
 export type ObservedOwner = z.output<typeof ObservedOwnerSchema>;
 export type PipelineSnapshot = z.output<typeof PipelineSnapshotSchema>;
 export type RepoFacts = z.output<typeof RepoFactsSchema>;

@@ -1,20 +1,20 @@
 /**
  * The `images` step of `npm run sync`: read the previous images snapshot, sync every image of the
- * catalog through one registry client, write the new snapshot atomically, and say whether every
+ * catalog through one registry client, write the new snapshot (changed image files, then the
+ * index; see images-writer.ts), and say whether every
  * image has usable data.
  */
 import { join } from 'node:path';
 import { refuseOnlyOverInvalid } from './errors.ts';
 import { syncImages, type ImageSyncEvent } from './images.ts';
 import { type Catalog, catalogImages, imageRepositories } from '../catalog/index.ts';
+import { writeImagesSnapshot } from './images-writer.ts';
 import {
   assessImages,
   type ImagesSnapshot,
-  ImagesSnapshotSchema,
-  readSnapshotFile,
+  readImagesSnapshot,
   SNAPSHOT_FILES,
   SnapshotFormatError,
-  writeSnapshotFile,
 } from '../snapshot/index.ts';
 import type { RegistryConfig } from '../registry/config.ts';
 import { createClientFromConfig } from '../registry/setup.ts';
@@ -68,10 +68,22 @@ export async function runImagesStep(
   const file = imagesFile(options.snapshot);
   let previous: ImagesSnapshot | undefined;
   try {
-    previous = await readSnapshotFile(file, ImagesSnapshotSchema);
+    // A missing or invalid image file costs that image its previous data only; with --only, which
+    // keeps the other images as they were read, it refuses like an invalid index.
+    previous = await readImagesSnapshot(
+      file,
+      options.only
+        ? {}
+        : {
+            onImageError: (error, entry) =>
+              options.log(
+                `warning: ${error.file}: ${error.issues.join('; ')} ${entry.ref} starts without its previous data.`,
+              ),
+          },
+    );
   } catch (error) {
     if (options.only && error instanceof SnapshotFormatError)
-      refuseOnlyOverInvalid(file, error.issues[0] ?? 'invalid', 'images');
+      refuseOnlyOverInvalid(error.file, error.issues[0] ?? 'invalid', 'images');
     options.log(
       `warning: ${(error as Error).message.split('\n')[0]} Starting from an empty snapshot.`,
     );
@@ -135,7 +147,7 @@ export async function runImagesStep(
     onWarning: (message) => options.log(`warning: ${message}`),
   });
   options.signal?.throwIfAborted();
-  await writeSnapshotFile(file, snapshot);
+  const written = await writeImagesSnapshot(file, snapshot);
   const { ok, problems } = assessImages(
     snapshot,
     options.maxStaleDays,
@@ -144,6 +156,6 @@ export async function runImagesStep(
   const counts = { live: 0, stale: 0, unavailable: 0 };
   for (const image of snapshot.images) counts[image.status]++;
   const requests = [...hosts.values()].reduce((n, h) => n + h.requests, 0);
-  const summary = `images: ${snapshot.images.length} (${counts.live} live, ${counts.stale} stale, ${counts.unavailable} unavailable), ${requests} requests; wrote ${file}`;
+  const summary = `images: ${snapshot.images.length} (${counts.live} live, ${counts.stale} stale, ${counts.unavailable} unavailable), ${requests} requests; wrote ${file} (image files: ${written.written.length} written, ${written.unchanged.length} unchanged, ${written.removed.length} removed)`;
   return { ok, summary, problems, snapshot };
 }

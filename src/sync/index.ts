@@ -2,6 +2,7 @@
 export * from './audit.ts';
 export * from './errors.ts';
 export * from './images-step.ts';
+export * from './images-writer.ts';
 export * from './images.ts';
 export * from './lineage.ts';
 export * from './pipelines.ts';

@@ -1,5 +1,5 @@
 /**
- * The steps of `npm run sync`, in order: `images` (registries → images.json) and `repos` (forges →
+ * The steps of `npm run sync`, in order: `images` (registries → images.json and images/) and `repos` (forges →
  * repos.json and audit.json). Each step returns whether its sources have usable data. `--only`
  * names images and repositories; {@link routeOnly} gives each step its own kind.
  */

@@ -13,6 +13,7 @@ import { startForgeServer, type ForgeServer } from '../helpers/forge-server.ts';
 import { pushTestImages } from '../helpers/fixtures.ts';
 import { startRegistry, type LocalRegistry } from '../helpers/registry.ts';
 import { startProxy, type RegistryProxy } from '../helpers/registry-proxy.ts';
+import { readImagesSnapshot, stringifySnapshot } from '../../src/snapshot/index.ts';
 
 let registry: LocalRegistry;
 let proxy: RegistryProxy;
@@ -90,10 +91,8 @@ describe('npm run sync', () => {
       sources: [{ kind: 'codeowners', file: '.github/CODEOWNERS', line: 3, pattern: '/.tekton/' }],
     });
     expect(existsSync(join(snapshot, 'audit.json'))).toBe(true);
-    const written = await readFile(join(snapshot, 'images.json'), 'utf8');
-    const data = JSON.parse(written) as {
-      images: Array<{ ref: string; tags: Array<{ name: string }> }>;
-    };
+    const data = (await readImagesSnapshot(join(snapshot, 'images.json')))!;
+    const written = stringifySnapshot(data);
     expect(data.images.map((i) => [i.ref, i.tags.map((t) => t.name)])).toEqual([
       ['quay.io/fedora/fedora-bootc', ['latest', 'rawhide']],
       ['quay.io/fedora/fedora-coreos', ['stable', 'testing']],
@@ -158,14 +157,34 @@ describe('npm run sync', () => {
     expect(stale.stdout).toContain(
       'error: quay.io/fedora/fedora-bootc: Could not list tags of quay.io/fedora/fedora-bootc: network error',
     );
-    const data = JSON.parse(await readFile(join(snapshot, 'images.json'), 'utf8')) as {
-      images: Array<{ status: string; tags: unknown[] }>;
-    };
+    const data = (await readImagesSnapshot(join(snapshot, 'images.json')))!;
     expect(data.images.map((i) => [i.status, i.tags.length])).toEqual([
       ['stale', 2],
       ['stale', 2],
     ]);
     expect((await sync([...args, '--max-stale-days', '0'], down)).code).toBe(1);
+  });
+
+  it('keeps the last good data of each image whose file is whole, when another image file is missing', async () => {
+    const snapshot = join(work, 'down-missing');
+    const args = ['--catalog', catalog.dir, '--snapshot', snapshot, '--cache', join(work, 'cache')];
+    expect((await sync(args, { IMAGE_MODE_REGISTRIES: `quay.io=${proxy.url}` })).code).toBe(0);
+    const index = JSON.parse(await readFile(join(snapshot, 'images.json'), 'utf8')) as {
+      images: Array<{ file: string }>;
+    };
+    const lost = join(snapshot, index.images[1]!.file);
+    await rm(lost);
+    const down = { IMAGE_MODE_REGISTRIES: 'quay.io=http://127.0.0.1:9', IMAGE_MODE_ATTEMPTS: '1' };
+    const run = await sync([...args, '--steps', 'images'], down);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `warning: ${lost}: the file is missing; ${join(snapshot, 'images.json')} lists it for quay.io/fedora/fedora-coreos. quay.io/fedora/fedora-coreos starts without its previous data.`,
+    );
+    const data = (await readImagesSnapshot(join(snapshot, 'images.json')))!;
+    expect(data.images.map((i) => [i.ref, i.status, i.tags.length])).toEqual([
+      ['quay.io/fedora/fedora-bootc', 'stale', 2],
+      ['quay.io/fedora/fedora-coreos', 'unavailable', 0],
+    ]);
   });
 
   it('never keeps sample data as the last good data of a real sync', async () => {
@@ -180,10 +199,7 @@ describe('npm run sync', () => {
     expect(run.stdout).toContain(
       'Not keeping the previous images data: it is sample data and this sync is real.',
     );
-    const data = JSON.parse(await readFile(join(snapshot, 'images.json'), 'utf8')) as {
-      sample: boolean;
-      images: Array<{ status: string; tags: unknown[] }>;
-    };
+    const data = (await readImagesSnapshot(join(snapshot, 'images.json')))!;
     expect(data.sample).toBe(false);
     expect(data.images.map((i) => [i.status, i.tags.length])).toEqual([
       ['unavailable', 0],
@@ -199,9 +215,7 @@ describe('npm run sync', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('quay.io/fedora/fedora-bootc: no data (Could not list tags');
-    const data = JSON.parse(await readFile(join(snapshot, 'images.json'), 'utf8')) as {
-      images: Array<{ status: string }>;
-    };
+    const data = (await readImagesSnapshot(join(snapshot, 'images.json')))!;
     expect(data.images.map((i) => i.status)).toEqual(['unavailable', 'unavailable']);
   });
 
@@ -217,6 +231,7 @@ describe('npm run sync', () => {
     ];
     expect((await sync(args, { IMAGE_MODE_REGISTRIES: `quay.io=${proxy.url}` })).code).toBe(0);
     const before = await readFile(join(snapshot, 'images.json'), 'utf8');
+    const beforeData = stringifySnapshot(await readImagesSnapshot(join(snapshot, 'images.json')));
     const child = spawn(process.execPath, ['scripts/sync.ts', ...args], {
       env: { ...process.env, HOME: work, IMAGE_MODE_REGISTRIES: `quay.io=${slow.url}` },
     });
@@ -237,7 +252,11 @@ describe('npm run sync', () => {
     expect(await exited).toBe(130);
     expect(stderr).toContain('Interrupted: the snapshot was not changed.');
     expect(await readFile(join(snapshot, 'images.json'), 'utf8')).toBe(before);
-    expect((await readdir(snapshot)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(stringifySnapshot(await readImagesSnapshot(join(snapshot, 'images.json')))).toBe(
+      beforeData,
+    );
+    const files = await readdir(snapshot, { recursive: true });
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 
@@ -263,7 +282,8 @@ describe('Basic credentials', () => {
       });
       expect(ok.code).toBe(0);
       expect(ok.stdout + ok.stderr).not.toContain('s3cret');
-      expect(await readFile(join(work, 'basic-ok', 'images.json'), 'utf8')).not.toContain(
+      const basic = await readImagesSnapshot(join(work, 'basic-ok', 'images.json'));
+      expect(stringifySnapshot(basic)).not.toContain(
         Buffer.from('tester:s3cret').toString('base64'),
       );
       const denied = await sync([...args, '--snapshot', join(work, 'basic-denied')], env);

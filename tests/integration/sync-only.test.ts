@@ -1,13 +1,15 @@
 /**
  * `npm run sync --only` over a snapshot file that cannot be read refuses to run: writing would
  * replace every other record's last good data with nothing. It exits 2 before any request and
- * leaves the file as it was.
+ * leaves the file as it was. For the images, an image file the index lists counts as the snapshot.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readImagesSnapshot } from '../../src/snapshot/index.ts';
+import { writeImagesSnapshot } from '../../src/sync/index.ts';
 import { copyCatalog, type CatalogCopy } from '../helpers/catalog.ts';
 
 let catalog: CatalogCopy;
@@ -55,6 +57,24 @@ describe('sync --only over an unreadable snapshot', () => {
       /in JSON at position \d+ \(line 1 column \d+\)\), and --only would keep the other images from it: nothing was written\./,
     );
     expect(await readFile(file, 'utf8')).toBe(broken);
+  });
+
+  it('refuses for an image file the images index lists but that is missing, naming that file', async () => {
+    const file = join(work, 'images.json');
+    const fixture = (await readImagesSnapshot('tests/fixtures/snapshot/images.json'))!;
+    const { written } = await writeImagesSnapshot(file, fixture);
+    const lost = join(
+      work,
+      written.find((path) => path.includes('fedora-coreos'))!,
+    );
+    await rm(lost);
+    const index = await readFile(file, 'utf8');
+    const run = await sync(['--only', 'quay.io/fedora/fedora-bootc', '--cache', join(work, 'c')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `${lost} cannot be read (the file is missing; ${file} lists it for quay.io/fedora/fedora-coreos.), and --only would keep the other images from it: nothing was written.`,
+    );
+    expect(await readFile(file, 'utf8')).toBe(index);
   });
 
   it('refuses for repositories too', async () => {

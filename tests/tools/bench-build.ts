@@ -507,9 +507,8 @@ if (import.meta.main) {
   try {
     log(`generating ${images} images with ${tags} tags in ${work}…`);
     const data = await writeSyntheticData({ out: join(work, 'data'), images, tags });
-    const snapshotBytes = (await stat(join(data.snapshotDir, 'images.json'))).size;
     notes.push(
-      `Synthetic data: ${data.images} images, ${data.tags} tags (at most ${data.maxTagsPerImage} on one image), images.json ${formatBytes(snapshotBytes)}.`,
+      `Synthetic data: ${data.images} images, ${data.tags} tags (at most ${data.maxTagsPerImage} on one image), image files ${formatBytes(data.imageBytes)} in all.`,
     );
     const sets = [
       {

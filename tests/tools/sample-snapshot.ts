@@ -1,5 +1,6 @@
 /**
- * `npm run snapshot:sample`: build the committed sample snapshot (content/snapshot/images.json).
+ * `npm run snapshot:sample`: build the committed sample snapshot (content/snapshot/images.json, the
+ * index, and one file per image under content/snapshot/images/).
  *
  * Nothing here reaches quay.io or ghcr.io, so this loads a local docker-registry with fixture images
  * shaped like the real catalog (the same repository names and tag schemes), points every registry
@@ -19,16 +20,17 @@
  *   npm run snapshot:sample -- [--catalog DIR] [--snapshot DIR|FILE]
  */
 import { createHash } from 'node:crypto';
-import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog, DEFAULT_CATALOG_DIR } from '../../src/catalog/load.ts';
 import { catalogImages } from '../../src/catalog/model.ts';
 import { imagesFile, runImagesStep } from '../../src/sync/images-step.ts';
+import { writeImagesSnapshot } from '../../src/sync/images-writer.ts';
 import type { Image } from '../../src/catalog/schema.ts';
 import { compileTagPattern } from '../../src/catalog/tag-pattern.ts';
-import { DEFAULT_SNAPSHOT_DIR } from '../../src/snapshot/io.ts';
+import { DEFAULT_SNAPSHOT_DIR, stringifySnapshot } from '../../src/snapshot/io.ts';
 import { readRegistryConfig } from '../../src/registry/config.ts';
 import { parseReference } from '../../src/registry/reference.ts';
 import { compareVersions } from '../../src/registry/tags.ts';
@@ -407,13 +409,19 @@ try {
   const second = await sync(SECOND_SYNC);
   console.log(`second sync: ${second.summary}`);
   const target = imagesFile(values.snapshot);
-  await copyFile(workSnapshot, target);
-  const size = (await stat(target)).size;
+  // Written again rather than copied: image files that did not change keep their bytes and mtime.
+  const written = await writeImagesSnapshot(target, second.snapshot);
+  const size = second.snapshot.images.reduce(
+    (sum, image) => sum + Buffer.byteLength(stringifySnapshot(image)),
+    0,
+  );
   const methods: Record<string, number> = {};
   for (const image of second.snapshot.images)
     for (const tag of image.tags)
       if (tag.basedOn) methods[tag.basedOn.method] = (methods[tag.basedOn.method] ?? 0) + 1;
-  console.log(`${target}: ${(size / 1024).toFixed(0)} KiB; lineage ${JSON.stringify(methods)}`);
+  console.log(
+    `${target}: ${second.snapshot.images.length} image files, ${(size / 1024).toFixed(0)} KiB (${written.written.length} written, ${written.removed.length} removed); lineage ${JSON.stringify(methods)}`,
+  );
   if (!second.ok) process.exitCode = 1;
 } finally {
   await registry.stop();

@@ -35,12 +35,12 @@ import {
   ImagesSnapshotSchema,
   SNAPSHOT_FILES,
   SNAPSHOT_SCHEMA_VERSION,
-  stringifySnapshot,
   type ImageSnapshot,
   type ImagesSnapshot,
   type PlatformSnapshot,
   type TagSnapshot,
 } from '../../src/snapshot/index.ts';
+import { writeImagesSnapshot } from '../../src/sync/images-writer.ts';
 
 /** What to generate. */
 export interface SyntheticOptions {
@@ -65,6 +65,8 @@ export interface SyntheticData {
   tags: number;
   /** Tags of the image with the most. */
   maxTagsPerImage: number;
+  /** Size in bytes of the image files (snapshot/images/), all together. */
+  imageBytes: number;
 }
 
 /** The moment the synthetic sync "ran". */
@@ -499,7 +501,7 @@ export async function writeSyntheticData(options: SyntheticOptions): Promise<Syn
         .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
         .join('; ')}`,
     );
-  await writeFile(join(snapshotDir, SNAPSHOT_FILES.images), stringifySnapshot(snapshot));
+  const { bytes } = await writeImagesSnapshot(join(snapshotDir, SNAPSHOT_FILES.images), snapshot);
   for (const part of ['repos', 'audit'] as const)
     await copyFile(
       join(snapshotSource, SNAPSHOT_FILES[part]),
@@ -513,6 +515,7 @@ export async function writeSyntheticData(options: SyntheticOptions): Promise<Syn
     images: records.length,
     tags: counts.reduce((a, b) => a + b, 0),
     maxTagsPerImage: Math.max(...counts),
+    imageBytes: bytes,
   };
 }
 

@@ -4,6 +4,8 @@ import { cp, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snapshotLoader } from '../../../src/loaders/snapshot-loader.ts';
+import { readImagesSnapshot } from '../../../src/snapshot/index.ts';
+import { writeImagesSnapshot } from '../../../src/sync/index.ts';
 import { createWatcherStub, fakeLoaderContext } from '../../helpers/loader-context.ts';
 
 let dir: string;
@@ -68,6 +70,32 @@ describe('snapshot loader', () => {
       createHash('sha256').update(original).digest('hex'),
       createHash('sha256').update(changed).digest('hex'),
     ]);
+  });
+
+  it('stamps the images index alone, whose hash changes when an image file does', async () => {
+    const file = join(dir, 'images.json');
+    const snapshot = (await readImagesSnapshot(file))!;
+    await writeImagesSnapshot(file, snapshot);
+    const index = await readFile(file, 'utf8');
+    const context = fakeLoaderContext();
+    const loader = snapshotLoader({ dir, part: 'images' });
+    await loader.load(context);
+    const sha256 = createHash('sha256').update(index).digest('hex');
+    expect(context.store.get('images')).toEqual({
+      id: 'images',
+      data: { file, sha256, size: index.length },
+      digest: sha256,
+    });
+
+    snapshot.images[0]!.tags.pop();
+    await writeImagesSnapshot(file, snapshot);
+    await loader.load(context);
+    expect(context.store.get('images')?.digest).toBe(
+      createHash('sha256')
+        .update(await readFile(file, 'utf8'))
+        .digest('hex'),
+    );
+    expect(context.store.get('images')?.digest).not.toBe(sha256);
   });
 
   it('warns and leaves no entry when the snapshot file is missing', async () => {

@@ -7,16 +7,18 @@
  * observed owner, lineage confirms no base that the sources contradict, and tags follow the real
  * schemes (a Rawhide build carries its version number too).
  */
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/catalog/load.ts';
 import type { Catalog } from '../../../src/catalog/schema.ts';
 import { readSnapshotFile, SNAPSHOT_FILES } from '../../../src/snapshot/io.ts';
+import { readImagesSnapshot } from '../../../src/snapshot/images-files.ts';
 import {
   AuditSnapshotSchema,
   type AuditSnapshot,
-  ImagesSnapshotSchema,
   type ImagesSnapshot,
+  ImagesIndexSchema,
   ReposSnapshotSchema,
   type ReposSnapshot,
 } from '../../../src/snapshot/schema.ts';
@@ -35,7 +37,9 @@ async function readCommitted<S extends Parameters<typeof readSnapshotFile>[1]>(
   return data;
 }
 
-const images: ImagesSnapshot = await readCommitted(SNAPSHOT_FILES.images, ImagesSnapshotSchema);
+const images: ImagesSnapshot = (await readImagesSnapshot(
+  join(SNAPSHOT_DIR, SNAPSHOT_FILES.images),
+))!;
 const repos: ReposSnapshot = await readCommitted(SNAPSHOT_FILES.repos, ReposSnapshotSchema);
 const audit: AuditSnapshot = await readCommitted(SNAPSHOT_FILES.audit, AuditSnapshotSchema);
 const catalog: Catalog = await loadCatalog(CATALOG_DIR);
@@ -55,6 +59,25 @@ function outOfOrder(
         problems.push(`${where}: ${earlier} ${a} is after ${later} ${b}`);
     }
 }
+
+describe('layout of the committed images snapshot', () => {
+  it('is an index with one file per image, and no file the index does not name', async () => {
+    const index = ImagesIndexSchema.parse(
+      JSON.parse(await readFile(join(SNAPSHOT_DIR, SNAPSHOT_FILES.images), 'utf8')),
+    );
+    expect(index.images.map((entry) => entry.ref)).toEqual(images.images.map((i) => i.ref));
+    const files = await readdir(join(SNAPSHOT_DIR, 'images'), {
+      recursive: true,
+      withFileTypes: true,
+    });
+    expect(
+      files
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(SNAPSHOT_DIR, join(entry.parentPath, entry.name)))
+        .sort(),
+    ).toEqual(index.images.map((entry) => entry.file).sort());
+  });
+});
 
 describe('dates of the committed snapshot', () => {
   it('images: every build is created <= seenAt <= fetchedAt <= generatedAt', () => {
