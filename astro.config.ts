@@ -1,9 +1,12 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
+import { satteri } from '@astrojs/markdown-satteri';
 import { readSiteConfig } from './src/site-config.ts';
 import { loadCatalog } from './src/catalog/load.ts';
 import { buildSidebar } from './src/sidebar.ts';
+import { withBase } from './src/site/index.ts';
 import { linkCheck } from './src/integrations/link-check.ts';
+import { baseLinks } from './src/integrations/base-links.ts';
 
 const config = readSiteConfig();
 // The sidebar lists every subproject, image and SIG, so an invalid catalog fails here with every problem listed.
@@ -11,8 +14,13 @@ const catalog = await loadCatalog(config.catalogDir);
 
 export default defineConfig({
   site: config.siteUrl,
+  // IMAGE_MODE_BASE: the path the site is served under (a GitHub or GitLab Pages project site).
+  base: config.base,
   cacheDir: config.cacheDir,
   trailingSlash: 'always',
+  // Astro's default Markdown processor (Sätteri, also used for MDX), with the guides' links from the
+  // site's root (`/guides/…`) prefixed with the base.
+  markdown: { processor: satteri({ mdastPlugins: [baseLinks(config.base)] }) },
   integrations: [
     starlight({
       title: 'Image Mode Hub',
@@ -37,7 +45,7 @@ export default defineConfig({
             rel: 'alternate',
             type: 'application/atom+xml',
             title: 'New image builds',
-            href: '/feeds/images.xml',
+            href: withBase('/feeds/images.xml', config.base),
           },
         },
       ],

@@ -6,6 +6,12 @@ import type { Catalog } from './catalog/index.ts';
 import { imagePath, orderCatalog, sigPath, subprojectPath } from './site/index.ts';
 
 /**
+ * Starlight prefixes every sidebar link with Astro's `base` itself, so the links here are written
+ * from the site's root and the path helpers are given the root as their base.
+ */
+const ROOT = '/';
+
+/**
  * Starlight's `autogenerate` matches a page by its file path relative to src/content/docs; the
  * guides live in content/docs/, so their paths start with that folder, which is written out here.
  */
@@ -28,7 +34,7 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
         { label: 'All subprojects', link: '/subprojects/' },
         ...subprojects.map((subproject) => ({
           label: subproject.name,
-          link: subprojectPath(subproject.id),
+          link: subprojectPath(subproject.id, ROOT),
         })),
         {
           label: 'Handover guides',
@@ -50,7 +56,7 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
             collapsed: true,
             items: subproject.images.map((image) => ({
               label: image.title ?? image.ref,
-              link: imagePath(image.ref),
+              link: imagePath(image.ref, ROOT),
             })),
           })),
       ],
@@ -63,7 +69,7 @@ export function buildSidebar(catalog: Catalog): SidebarItem[] {
         {
           label: 'SIGs and teams',
           collapsed: true,
-          items: sigs.map((sig) => ({ label: sig.name, link: sigPath(sig.id) })),
+          items: sigs.map((sig) => ({ label: sig.name, link: sigPath(sig.id, ROOT) })),
         },
       ],
     },

@@ -10,6 +10,8 @@
  * IMAGE_MODE_REPO_BRANCH     the branch edit links point at (default main)
  * IMAGE_MODE_DISCUSSION_URL  the header's Discussion link (default: the initiative's renewal
  *                            thread on discussion.fedoraproject.org, which the sources cite)
+ * IMAGE_MODE_BASE            the path the site is served under, Astro's `base`, e.g.
+ *                            /image-mode-hub/ for a GitHub Pages project site (default /)
  * IMAGE_MODE_CATALOG   catalog folder (default content/catalog)
  * IMAGE_MODE_SNAPSHOT  snapshot folder (default content/snapshot)
  * IMAGE_MODE_SITE      the site's public URL, for the sitemap and canonical links
@@ -18,6 +20,7 @@
  */
 import { DEFAULT_CATALOG_DIR } from './catalog/index.ts';
 import { DEFAULT_SNAPSHOT_DIR } from './snapshot/index.ts';
+import { normalizeBase } from './site/index.ts';
 
 /** The initiative's thread on Fedora Discussion, cited by the Council ticket and the wiki. */
 export const DEFAULT_DISCUSSION_URL =
@@ -36,6 +39,8 @@ export interface SiteConfig {
   discussionUrl: string;
   /** Astro's cache folder; undefined for Astro's default (node_modules/.astro). */
   cacheDir: string | undefined;
+  /** The path the site is served under, with both slashes: `/` or `/image-mode-hub/`. */
+  base: string;
 }
 
 /** Read the build settings from an environment (process.env by default). */
@@ -48,5 +53,6 @@ export function readSiteConfig(env: Record<string, string | undefined> = process
     repoBranch: env['IMAGE_MODE_REPO_BRANCH'] || 'main',
     discussionUrl: env['IMAGE_MODE_DISCUSSION_URL'] || DEFAULT_DISCUSSION_URL,
     cacheDir: env['IMAGE_MODE_CACHE_DIR'] || undefined,
+    base: normalizeBase(env['IMAGE_MODE_BASE']),
   };
 }

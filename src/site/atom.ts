@@ -11,7 +11,10 @@ export interface AtomEntry {
   summary: string;
 }
 
-/** A feed at `path` (e.g. "/feeds/images.xml") about the page at `alternate` (e.g. "/images/"). */
+/**
+ * A feed at `path` (e.g. "/feeds/images.xml") about the page at `alternate` (e.g. "/images/"); these
+ * and the entries' links are site paths with the base already in them (links.ts, base.ts).
+ */
 export interface AtomFeed {
   path: string;
   alternate: string;
@@ -26,16 +29,18 @@ export interface AtomFeed {
  * relative and the feed's id is a URN named after the feed's file.
  */
 export function writeAtomFeed(feed: AtomFeed, siteUrl: string | undefined): string {
-  const site = (siteUrl ?? '').replace(/\/$/, '');
+  // A site path already holds the base, so it is resolved against the site's origin: an
+  // IMAGE_MODE_SITE written with the base (https://owner.github.io/repo/) does not double it.
+  const absolute = (path: string) => (siteUrl ? new URL(path, siteUrl).href : path);
   const name = feed.path.replace(/^.*\//, '').replace(/\.xml$/, '');
-  const feedId = siteUrl ? `${site}${feed.path}` : `urn:image-mode-hub:feeds:${name}`;
+  const feedId = siteUrl ? absolute(feed.path) : `urn:image-mode-hub:feeds:${name}`;
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom">',
     `  <title>${escapeXml(feed.title)}</title>`,
     `  <id>${escapeXml(feedId)}</id>`,
-    `  <link rel="self" href="${escapeXml(`${site}${feed.path}`)}"/>`,
-    `  <link rel="alternate" href="${escapeXml(`${site}${feed.alternate}`)}"/>`,
+    `  <link rel="self" href="${escapeXml(absolute(feed.path))}"/>`,
+    `  <link rel="alternate" href="${escapeXml(absolute(feed.alternate))}"/>`,
     `  <updated>${escapeXml(feed.updated)}</updated>`,
     '  <author><name>Image Mode Hub</name></author>',
   ];
@@ -45,7 +50,7 @@ export function writeAtomFeed(feed: AtomFeed, siteUrl: string | undefined): stri
       '  <entry>',
       `    <title>${escapeXml(entry.title)}</title>`,
       `    <id>${escapeXml(entry.id)}</id>`,
-      `    <link href="${escapeXml(`${site}${entry.link}`)}"/>`,
+      `    <link href="${escapeXml(absolute(entry.link))}"/>`,
       `    <updated>${escapeXml(entry.updated)}</updated>`,
     );
     if (entry.author !== undefined)

@@ -6,6 +6,7 @@
 import type { TagSnapshot } from '../snapshot/index.ts';
 import { formatAge } from '../utils/format.ts';
 import { escapeXml } from '../utils/xml.ts';
+import { withBase } from './base.ts';
 import { isSigned, newestCreated, type ImageView } from './images.ts';
 
 /** What a badge says: a label on the left, a message on a colour on the right. */
@@ -63,7 +64,7 @@ export function badgeFor(name: string, tags: TagSnapshot[], now: Date): Badge {
 
 /** One badge an image offers: the whole image, or one of its streams. */
 export interface BadgeTarget {
-  /** Site path of the SVG: `/badges/quay.io/fedora/fedora-bootc.svg`, `/badges/quay.io/fedora/fedora-bootc/stable.svg`. */
+  /** Site path of the SVG, under the base: `/badges/quay.io/fedora/fedora-bootc.svg`, `/badges/quay.io/fedora/fedora-bootc/stable.svg`. */
   path: string;
   /** Route parameter of the SVG endpoint (the path without /badges/ and .svg). */
   param: string;
@@ -82,7 +83,7 @@ export function imageBadges(view: ImageView, now: Date): BadgeTarget[] {
   const targets: BadgeTarget[] = [
     {
       param: view.ref,
-      path: `/badges/${view.ref}.svg`,
+      path: withBase(`/badges/${view.ref}.svg`),
       badge: badgeFor(name, view.snapshot.tags, now),
     },
   ];
@@ -91,7 +92,7 @@ export function imageBadges(view: ImageView, now: Date): BadgeTarget[] {
     const param = `${view.ref}/${streamSlug(stream.name)}`;
     targets.push({
       param,
-      path: `/badges/${param}.svg`,
+      path: withBase(`/badges/${param}.svg`),
       stream: stream.name,
       badge: badgeFor(`${name} ${stream.name}`, tags, now),
     });

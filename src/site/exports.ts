@@ -3,6 +3,7 @@
  * stable: catalog facts and snapshot facts side by side, with the same names as the snapshot.
  */
 import { formatPlatform, listImages, newestCreated, type ImageView } from './images.ts';
+import { withBase } from './base.ts';
 import { imagePath } from './links.ts';
 import { evaluateMilestones } from './milestones.ts';
 import { listOrphans, listOwners, type DeliverableView } from './owners.ts';
@@ -50,9 +51,9 @@ export function exportImage(view: ImageView) {
 /** How many of an image's newest tags the summary in /api/images.json lists. */
 export const SUMMARY_TAGS = 5;
 
-/** The site path of an image's full export: `/api/images/quay.io/fedora/fedora-bootc.json`. */
+/** The site path of an image's full export: `/api/images/quay.io/fedora/fedora-bootc.json` under the base. */
 export function imageExportPath(ref: string): string {
-  return `/api/images/${ref}.json`;
+  return withBase(`/api/images/${ref}.json`);
 }
 
 /**

@@ -7,6 +7,7 @@
 import { formatPlatform, groupTagsByDigest, listImages } from './images.ts';
 import { imagePath } from './links.ts';
 import { writeAtomFeed } from './atom.ts';
+import { withBase } from './base.ts';
 import type { SiteData } from './views.ts';
 
 /** Write the Atom feed of the newest `limit` image builds. */
@@ -22,8 +23,8 @@ export function imageBuildsFeed(data: SiteData, siteUrl: string | undefined, lim
   const sample = data.images?.sample ?? false;
   return writeAtomFeed(
     {
-      path: '/feeds/images.xml',
-      alternate: '/images/',
+      path: withBase('/feeds/images.xml'),
+      alternate: withBase('/images/'),
       title: `Image Mode Hub: new image builds${sample ? ' (sample data, not real builds)' : ''}`,
       updated: builds[0]?.group.created ?? data.images?.generatedAt ?? '1970-01-01T00:00:00Z',
       entries: builds.map(({ view, group }) => {

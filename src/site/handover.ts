@@ -20,6 +20,7 @@ import type {
 import type { ObservedOwner } from '../snapshot/index.ts';
 import { writeAtomFeed } from './atom.ts';
 import type { CatalogChange, CatalogHistory } from './history.ts';
+import { SITE_BASE, withBase } from './base.ts';
 import { deliverablePath, forgeName, repoLabel } from './links.ts';
 import { countStates, isOrphaned, listSigSubprojects, type DeliverableView } from './owners.ts';
 import type { SiteData } from './views.ts';
@@ -215,8 +216,8 @@ export function handoverFeed(
     catalog.subprojects.find((subproject) => subproject.id === id)?.name ?? id;
   return writeAtomFeed(
     {
-      path: '/feeds/handover.xml',
-      alternate: '/handover/',
+      path: withBase('/feeds/handover.xml'),
+      alternate: withBase('/handover/'),
       title: 'Image Mode Hub: handover changes',
       subtitle: history.available ? undefined : `History unavailable: ${history.reason}`,
       updated: changes[0]?.date ?? '1970-01-01T00:00:00Z',
@@ -259,10 +260,10 @@ export function isPersonHandle(owner: string): boolean {
   return /^[a-z]+:[^\s:]+$/.test(owner);
 }
 
-/** The site path of a person's page: `/people/github/castrojo/`. */
-export function personPath(handle: string): string {
+/** The site path of a person's page: `/people/github/castrojo/` under the base. */
+export function personPath(handle: string, base: string = SITE_BASE): string {
   const [kind, login = ''] = handle.toLowerCase().split(/:(.*)/s);
-  return `/people/${kind}/${login}/`;
+  return withBase(`/people/${kind}/${login}/`, base);
 }
 
 /** Gather every handle the catalog or the forges name, with what each owns or takes over. */

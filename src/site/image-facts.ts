@@ -5,6 +5,7 @@
  */
 import type { PlatformSnapshot, TagSnapshot } from '../snapshot/index.ts';
 import type { DigestGroup, ImageView } from './images.ts';
+import { withBase } from './base.ts';
 import { commitUrl, registryPageUrl, safeHttpUrl } from './urls.ts';
 
 /** What the labels of a build say it holds. */
@@ -44,9 +45,9 @@ export interface OutLink {
 
 /** The guides every image page points to. */
 export const IMAGE_GUIDES: OutLink[] = [
-  { label: 'Derive an image', href: '/guides/derive-an-image/' },
-  { label: 'Make disk images', href: '/guides/make-disk-images/' },
-  { label: 'Updates, rollback and switch', href: '/guides/updates-rollback-switch/' },
+  { label: 'Derive an image', href: withBase('/guides/derive-an-image/') },
+  { label: 'Make disk images', href: withBase('/guides/make-disk-images/') },
+  { label: 'Updates, rollback and switch', href: withBase('/guides/updates-rollback-switch/') },
 ];
 
 /** List the links out of an image page: registry, source repositories, label links, docs. */

@@ -1,6 +1,7 @@
 /** What the build derives from the catalog and the snapshot, without I/O: views for pages (images, owners, subprojects, milestones), links, JSON exports and feeds. */
 export * from './atom.ts';
 export * from './badges.ts';
+export * from './base.ts';
 export * from './cadence.ts';
 export * from './commands.ts';
 export * from './exports.ts';

@@ -1,5 +1,10 @@
-/** Web addresses of the things the catalog names: owners, chat rooms, tags, images, pages of this site. */
+/**
+ * Web addresses of the things the catalog names: owners, chat rooms, tags, images, pages of this site.
+ * Site paths carry the base the site is served under (base.ts); pass `'/'` as `base` where the
+ * consumer adds the base itself (Starlight's sidebar).
+ */
 import { canonicalRepository, isSigOwner } from '../catalog/index.ts';
+import { SITE_BASE, withBase } from './base.ts';
 import { handleLink } from '../forges/handles.ts';
 import { parseRepoUrl } from '../forges/repo-url.ts';
 
@@ -27,24 +32,29 @@ export function mailingListLink(address: string): Link {
   return { label: address, href: `mailto:${address}` };
 }
 
-/** The site path of a SIG's page. */
-export function sigPath(id: string): string {
-  return `/owners/${id}/`;
+/** The site path of a SIG's page: `/owners/<id>/` under the base. */
+export function sigPath(id: string, base: string = SITE_BASE): string {
+  return withBase(`/owners/${id}/`, base);
 }
 
-/** The site path of a subproject's page. */
-export function subprojectPath(id: string): string {
-  return `/subprojects/${id}/`;
+/** The site path of a subproject's page: `/subprojects/<id>/` under the base. */
+export function subprojectPath(id: string, base: string = SITE_BASE): string {
+  return withBase(`/subprojects/${id}/`, base);
 }
 
 /** The site path of a subproject's handover guide, written in content/docs/handover/. */
-export function handoverPath(id: string): string {
-  return `/handover/${id}/`;
+export function handoverPath(id: string, base: string = SITE_BASE): string {
+  return withBase(`/handover/${id}/`, base);
 }
 
-/** The site path of an image page: `/images/quay.io/fedora/fedora-bootc/`. */
-export function imagePath(ref: string): string {
-  return `/images/${canonicalRepository(ref)}/`;
+/** The site path of an image page: `/images/quay.io/fedora/fedora-bootc/` under the base. */
+export function imagePath(ref: string, base: string = SITE_BASE): string {
+  return withBase(`/images/${canonicalRepository(ref)}/`, base);
+}
+
+/** The site path of an image's small HTML card: `/cards/quay.io/fedora/fedora-bootc/` under the base. */
+export function cardPath(ref: string, base: string = SITE_BASE): string {
+  return withBase(`/cards/${canonicalRepository(ref)}/`, base);
 }
 
 /** Where to edit a subproject's catalog file on the project's forge. */
@@ -56,8 +66,12 @@ export function subprojectEditUrl(
 }
 
 /** The site path of a deliverable's row on its subproject's page. */
-export function deliverablePath(subprojectId: string, deliverableId: string): string {
-  return `${subprojectPath(subprojectId)}#deliverable-${deliverableId}`;
+export function deliverablePath(
+  subprojectId: string,
+  deliverableId: string,
+  base: string = SITE_BASE,
+): string {
+  return `${subprojectPath(subprojectId, base)}#deliverable-${deliverableId}`;
 }
 
 /** Link an owner: a SIG to its page here, a handle to its account on its own forge or in FAS. */

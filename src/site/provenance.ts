@@ -4,6 +4,7 @@
  * knows the answer. Pure functions over the validated catalog.
  */
 import type { Catalog, FactProvenance, Provenance } from '../catalog/index.ts';
+import { withBase } from './base.ts';
 
 /** One unverified fact of the catalog. */
 export interface UnverifiedFact {
@@ -30,8 +31,8 @@ export interface UnverifiedGroup {
   facts: UnverifiedFact[];
 }
 
-/** The path to the folder page of unverified facts. */
-export const UNVERIFIED_PATH = '/unverified/';
+/** The path to the folder page of unverified facts, under the base. */
+export const UNVERIFIED_PATH = withBase('/unverified/');
 
 /** Return the provenance of one field of a catalog object, when it has any. */
 export function factProvenance(

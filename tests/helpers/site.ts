@@ -26,6 +26,8 @@ export interface BuildOptions {
   snapshot?: string;
   /** Name of the output folder under .cache/test-sites/. */
   name: string;
+  /** The path the site is served under (IMAGE_MODE_BASE); the root when unset. */
+  base?: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export function buildEnvironment(options: BuildOptions): Record<string, string |
     // the test sites do too, to check the sitemap and the edit links.
     IMAGE_MODE_SITE: 'https://image-mode-hub.example.test',
     IMAGE_MODE_REPO: 'https://forge.example.test/image-mode/image-mode-hub',
+    IMAGE_MODE_BASE: options.base ?? '',
     // Each build has its own content-layer cache, so builds in two test files may run at once.
     IMAGE_MODE_CACHE_DIR: resolve('.cache/astro', options.name),
     // The handover pages link to the real catalog's subprojects; a fixture catalog has other ones, so

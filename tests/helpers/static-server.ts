@@ -1,4 +1,8 @@
-/** A static file server for a built site on 127.0.0.1, as a host would serve dist/. */
+/**
+ * A static file server for a built site on 127.0.0.1, as a host would serve dist/: at the root, or
+ * under a path prefix as GitHub and GitLab Pages serve a project site (`/image-mode-hub/`), where
+ * anything outside the prefix is not found.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -36,11 +40,12 @@ async function resolveFile(root: string, pathname: string): Promise<string | und
   return undefined;
 }
 
-/** Serve the folder `root` on a free port of 127.0.0.1. */
-export async function serveStatic(root: string): Promise<StaticServer> {
+/** Serve the folder `root` on a free port of 127.0.0.1, at `prefix` (`/` by default, or `/<path>/`). */
+export async function serveStatic(root: string, prefix = '/'): Promise<StaticServer> {
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-    const file = await resolveFile(root, pathname);
+    const inside = pathname.startsWith(prefix) || `${pathname}/` === prefix;
+    const file = inside ? await resolveFile(root, pathname.slice(prefix.length - 1)) : undefined;
     if (!file) {
       const notFound = await readFile(join(root, '404.html')).catch(() => Buffer.from('not found'));
       response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(notFound);

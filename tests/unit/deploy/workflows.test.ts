@@ -7,7 +7,7 @@
  * .cache/ travels from run to run, what each exit code of `npm run sync` does (the sync step's
  * script is run with a stand-in npm that exits 0, 1 or 2), and how the site reaches Pages.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -145,11 +145,12 @@ describe('GitHub Actions: publish.yml', () => {
     });
   });
 
-  it('sets IMAGE_MODE_SITE from the Pages URL', () => {
+  it('sets IMAGE_MODE_SITE and IMAGE_MODE_BASE from the Pages URL and its path', () => {
     const pages = build.steps.find((step) => step.id === 'pages')!;
     expect(pages.uses).toMatch(/^actions\/configure-pages@/);
     expect(build.steps[stepIndex(runs('npm run build'))]!.env).toMatchObject({
       IMAGE_MODE_SITE: '${{ steps.pages.outputs.base_url }}',
+      IMAGE_MODE_BASE: '${{ steps.pages.outputs.base_path }}',
     });
   });
 
@@ -371,6 +372,19 @@ describe('GitLab CI: .gitlab-ci.yml', () => {
     expect(pages.needs).toEqual(['build']);
     expect(pages.artifacts).toEqual({ paths: ['public'] });
     expect(pages.script.join('\n')).toContain('mv dist public');
+  });
+
+  it("builds under the path of GitLab's Pages URL, or at the root of a unique domain", () => {
+    const line = job('build').script.find((entry) => entry.includes('IMAGE_MODE_BASE='))!;
+    const base = (pagesUrl: string) =>
+      execFileSync('sh', ['-c', `${line}\nprintf %s "$IMAGE_MODE_BASE"`], {
+        env: { PATH: process.env['PATH'], CI_PAGES_URL: pagesUrl },
+        encoding: 'utf8',
+      });
+    expect(base('https://fedora.gitlab.io/image-mode-hub')).toBe('/image-mode-hub');
+    expect(base('https://image-mode-hub-4f2a1c.gitlab.io')).toBe('/');
+    const script = job('build').script.join('\n');
+    expect(script.indexOf('IMAGE_MODE_BASE=')).toBeLessThan(script.indexOf('npm run build'));
   });
 });
 

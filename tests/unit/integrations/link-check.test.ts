@@ -138,6 +138,57 @@ describe('checkLinks', () => {
   });
 });
 
+describe('checkLinks under a base path', () => {
+  /** A page of a site served at https://owner.github.io/hub/, its stylesheet under the base. */
+  const based = (body: string) => page(body).replace('"/_astro/', '"/hub/_astro/');
+  /** Such a site: its links carry the base, one page forgets it. */
+  const BASED: Record<string, string> = {
+    'index.html': based(`
+      <a href="/hub/guides/derive/">with the base</a>
+      <a href="guides/derive/#lint-the-image">relative</a>
+      <a href="https://owner.github.io/hub/guides/derive/">own site, absolute</a>
+      <a href="/hub/">home</a>
+    `),
+    'guides/derive/index.html': based(`
+      <h2 id="lint-the-image">Lint the image</h2>
+      <a href="/guides/derive/">missing the base</a>
+      <a href="../../">up to the base</a>
+      <a href="https://owner.github.io/guides/derive/">own origin, missing the base</a>
+    `),
+    '_astro/site.css': 'body{}',
+  };
+
+  it('reports a link that misses the base as broken, and accepts links under it', async () => {
+    const dir = await writeFixture(BASED);
+    const report = await checkLinks(dir, { site: 'https://owner.github.io', base: '/hub' });
+    expect(report.broken).toEqual([
+      {
+        page: '/guides/derive/',
+        link: '/guides/derive/',
+        reason: "outside the site's base /hub/",
+      },
+      {
+        page: '/guides/derive/',
+        link: 'https://owner.github.io/guides/derive/',
+        reason: "outside the site's base /hub/",
+      },
+    ]);
+    expect(report.internalLinks).toBe(9);
+  });
+
+  it('finds the same page broken at the root, where the base is missing', async () => {
+    const dir = await writeFixture(BASED);
+    const report = await checkLinks(dir, { site: 'https://owner.github.io' });
+    expect(report.broken.map((entry) => `${entry.page} → ${entry.link}`)).toEqual([
+      '/ → /hub/',
+      '/ → /hub/_astro/site.css',
+      '/ → /hub/guides/derive/',
+      '/ → https://owner.github.io/hub/guides/derive/',
+      '/guides/derive/ → /hub/_astro/site.css',
+    ]);
+  });
+});
+
 describe('formatBrokenLinks', () => {
   it('names the page, the link and the reason, and says what to do', () => {
     expect(
