@@ -55,9 +55,24 @@ export function subprojectEditUrl(
   return `${repo.repoUrl}/src/branch/${repo.repoBranch}/${repo.catalogDir}/subprojects/${id}.yaml`;
 }
 
-/** The site path of a deliverable's row on its subproject's page. */
-export function deliverablePath(subprojectId: string, deliverableId: string): string {
-  return `${subprojectPath(subprojectId)}#deliverable-${deliverableId}`;
+/** The site path of the handover board. */
+export function handoverBoardPath(): string {
+  return '/handover/';
+}
+
+/** The site path of the list of the initiative's own deliverables, on the handover board. */
+export function initiativeDeliverablesPath(): string {
+  return `${handoverBoardPath()}#initiative`;
+}
+
+/**
+ * The site path of a deliverable's row: on its subproject's page, or, for the initiative's own
+ * deliverables (no subproject), in the initiative's list on the handover board.
+ */
+export function deliverablePath(subprojectId: string | undefined, deliverableId: string): string {
+  return subprojectId === undefined
+    ? `${handoverBoardPath()}#initiative-deliverable-${deliverableId}`
+    : `${subprojectPath(subprojectId)}#deliverable-${deliverableId}`;
 }
 
 /** Link an owner: a SIG to its page here, a handle to its account on its own forge or in FAS. */
