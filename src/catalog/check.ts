@@ -106,7 +106,7 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
   const checkDeliverables = (
     source: SourceFile,
     deliverables: Deliverable[],
-    official: boolean,
+    holder: DeliverableHolder,
   ) => {
     deliverables.forEach((deliverable, index) => {
       if (deliverable.repo !== undefined)
@@ -163,7 +163,7 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
           `subproject "${deliverable.serves}" does not exist; ${suggestion ? `did you mean "${suggestion}"?` : `known subprojects: ${knownSubprojects.join(', ')}.`}`,
         );
       }
-      for (const contradiction of stateContradictions(deliverable, official))
+      for (const contradiction of stateContradictions(deliverable, holder))
         problem(source, ['deliverables', index, contradiction.field], contradiction.message);
     });
   };
@@ -220,10 +220,10 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
       });
     });
     data.repos.forEach((repo, index) => checkRepoUrl(source, repo.url, ['repos', index, 'url']));
-    checkDeliverables(source, data.deliverables, data.official);
+    checkDeliverables(source, data.deliverables, data.official ? 'fedora' : 'outside-fedora');
   }
   // The initiative's own deliverables follow the same rules; the initiative is part of Fedora.
-  checkDeliverables(catalog.initiative.source, catalog.initiative.data.deliverables, true);
+  checkDeliverables(catalog.initiative.source, catalog.initiative.data.deliverables, 'initiative');
 
   // Milestone criteria.
   const { source, data } = catalog.initiative;
@@ -260,17 +260,20 @@ export interface StateContradiction {
   message: string;
 }
 
+/** Who lists a deliverable: a subproject of Fedora or outside it, or the initiative itself. */
+export type DeliverableHolder = 'fedora' | 'outside-fedora' | 'initiative';
+
 const isTransfer = (state: Deliverable['state']) =>
   (TransferStates as readonly string[]).includes(state);
 
 /**
  * Find the fields of a deliverable that contradict its state: an incoming owner on "owned", a
  * "handed-over" without its date or previous owner, an owner on "orphaned", "external" in a
- * subproject of Fedora.
+ * subproject of Fedora or in the initiative's own list.
  */
 export function stateContradictions(
   deliverable: Deliverable,
-  official: boolean,
+  holder: DeliverableHolder,
 ): StateContradiction[] {
   const found: StateContradiction[] = [];
   const { state, owner, incomingOwner, previousOwner } = deliverable;
@@ -320,10 +323,13 @@ export function stateContradictions(
       field: 'previousOwner',
       message: `\`previousOwner\` is the \`owner\` ("${owner}"); a handover goes to someone else, or write \`state: owned\`.`,
     });
-  if (state === 'external' && official)
+  if (state === 'external' && holder !== 'outside-fedora')
     found.push({
       field: 'state',
-      message: `"external" is for what is maintained outside Fedora, but this subproject is part of Fedora (\`official: true\`); write \`state: owned\`, or \`official: false\` on the subproject.`,
+      message:
+        holder === 'initiative'
+          ? `"external" is for what is maintained outside Fedora, but the initiative's own deliverables are Fedora's; write \`state: proposed\` (or owned, orphaned) and say who runs it.`
+          : `"external" is for what is maintained outside Fedora, but this subproject is part of Fedora (\`official: true\`); write \`state: owned\`, or \`official: false\` on the subproject.`,
     });
   if (deliverable.due !== undefined && !isTransfer(state) && state !== 'orphaned')
     found.push({

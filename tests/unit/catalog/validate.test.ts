@@ -205,6 +205,19 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'an initiative deliverable said to be maintained outside Fedora',
+    edits: [
+      [
+        'initiative.yaml',
+        'milestones:',
+        'deliverables:\n  - id: chat\n    title: Initiative chat room\n    kind: community\n    owner: bootc-team\n    state: external\nmilestones:',
+      ],
+    ],
+    expected: [
+      'initiative.yaml:15:12  deliverables[0].state: "external" is for what is maintained outside Fedora, but the initiative\'s own deliverables are Fedora\'s; write `state: proposed` (or owned, orphaned) and say who runs it.',
+    ],
+  },
+  {
     name: 'an initiative deliverable handed to a SIG that does not exist',
     edits: [
       [
