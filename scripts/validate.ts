@@ -19,8 +19,8 @@ const images = catalog.subprojects.reduce(
 );
 const deliverables = catalog.subprojects.reduce(
   (count, subproject) => count + subproject.deliverables.length,
-  0,
+  catalog.initiative.deliverables.length,
 );
 console.log(
-  `The catalog in ${values.catalog} is valid: ${catalog.subprojects.length} subprojects, ${catalog.sigs.length} SIGs, ${images} images, ${deliverables} deliverables, ${catalog.initiative.milestones.length} milestones.`,
+  `The catalog in ${values.catalog} is valid: ${catalog.subprojects.length} subprojects, ${catalog.sigs.length} SIGs, ${images} images, ${deliverables} deliverables (${catalog.initiative.deliverables.length} of the initiative itself), ${catalog.initiative.milestones.length} milestones.`,
 );

@@ -94,6 +94,80 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
       : 'add it to the `images:` of a subproject first.';
   };
 
+  const checkRepoUrl = (source: SourceFile, url: string, path: FieldPath) => {
+    try {
+      parseRepoUrl(url);
+    } catch (error) {
+      if (!(error instanceof RepoUrlError)) throw error;
+      problem(source, path, error.message);
+    }
+  };
+  /** Check the `deliverables:` of one file: ids, owners, images, repos, `serves` and states. */
+  const checkDeliverables = (
+    source: SourceFile,
+    deliverables: Deliverable[],
+    holder: DeliverableHolder,
+  ) => {
+    deliverables.forEach((deliverable, index) => {
+      if (deliverable.repo !== undefined)
+        checkRepoUrl(source, deliverable.repo, ['deliverables', index, 'repo']);
+    });
+    const deliverableIds = new Map<string, FieldPath>();
+    deliverables.forEach((deliverable, index) => {
+      const first = deliverableIds.get(deliverable.id);
+      if (first)
+        problem(
+          source,
+          ['deliverables', index, 'id'],
+          `duplicate deliverable id "${deliverable.id}", first used at ${where(source, first)}.`,
+        );
+      else deliverableIds.set(deliverable.id, ['deliverables', index, 'id']);
+      for (const field of ['owner', 'incomingOwner', 'previousOwner'] as const) {
+        const owner = deliverable[field];
+        if (owner !== undefined && isSigOwner(owner) && !sigIds.has(owner)) {
+          problem(
+            source,
+            ['deliverables', index, field],
+            `SIG "${owner}" does not exist in sigs.yaml; ${sigHint(owner)} For a person, write "github:<login>" or "fas:<user>".`,
+          );
+        }
+      }
+      const imageRefs: [string, FieldPath][] = [
+        ...(deliverable.image !== undefined
+          ? [[deliverable.image, ['deliverables', index, 'image']] as [string, FieldPath]]
+          : []),
+        ...(deliverable.images ?? []).map((ref, refIndex): [string, FieldPath] => [
+          ref,
+          ['deliverables', index, 'images', refIndex],
+        ]),
+      ];
+      for (const [ref, path] of imageRefs) {
+        if (!images.has(canonicalRepository(ref)))
+          problem(
+            source,
+            path,
+            `"${ref}" is not an image of the catalog; ${imageHint(canonicalRepository(ref))}`,
+          );
+      }
+      if (deliverable.image !== undefined && deliverable.images !== undefined)
+        problem(
+          source,
+          ['deliverables', index, 'image'],
+          `give the images either as \`image\` or as \`images\`, not both; move "${deliverable.image}" into \`images\`.`,
+        );
+      if (deliverable.serves !== undefined && !subprojectIds.has(deliverable.serves)) {
+        const suggestion = suggestKey(deliverable.serves, knownSubprojects);
+        problem(
+          source,
+          ['deliverables', index, 'serves'],
+          `subproject "${deliverable.serves}" does not exist; ${suggestion ? `did you mean "${suggestion}"?` : `known subprojects: ${knownSubprojects.join(', ')}.`}`,
+        );
+      }
+      for (const contradiction of stateContradictions(deliverable, holder))
+        problem(source, ['deliverables', index, contradiction.field], contradiction.message);
+    });
+  };
+
   // References inside each subproject.
   for (const { source, data } of catalog.subprojects) {
     data.sigs.forEach((sig, index) => {
@@ -145,74 +219,11 @@ export function checkCatalog(catalog: LocatedCatalog): CatalogProblem[] {
           );
       });
     });
-    const checkRepoUrl = (url: string, path: FieldPath) => {
-      try {
-        parseRepoUrl(url);
-      } catch (error) {
-        if (!(error instanceof RepoUrlError)) throw error;
-        problem(source, path, error.message);
-      }
-    };
-    data.repos.forEach((repo, index) => checkRepoUrl(repo.url, ['repos', index, 'url']));
-    data.deliverables.forEach((deliverable, index) => {
-      if (deliverable.repo !== undefined)
-        checkRepoUrl(deliverable.repo, ['deliverables', index, 'repo']);
-    });
-    const deliverableIds = new Map<string, FieldPath>();
-    data.deliverables.forEach((deliverable, index) => {
-      const first = deliverableIds.get(deliverable.id);
-      if (first)
-        problem(
-          source,
-          ['deliverables', index, 'id'],
-          `duplicate deliverable id "${deliverable.id}", first used at ${where(source, first)}.`,
-        );
-      else deliverableIds.set(deliverable.id, ['deliverables', index, 'id']);
-      for (const field of ['owner', 'incomingOwner', 'previousOwner'] as const) {
-        const owner = deliverable[field];
-        if (owner !== undefined && isSigOwner(owner) && !sigIds.has(owner)) {
-          problem(
-            source,
-            ['deliverables', index, field],
-            `SIG "${owner}" does not exist in sigs.yaml; ${sigHint(owner)} For a person, write "github:<login>" or "fas:<user>".`,
-          );
-        }
-      }
-      const imageRefs: [string, FieldPath][] = [
-        ...(deliverable.image !== undefined
-          ? [[deliverable.image, ['deliverables', index, 'image']] as [string, FieldPath]]
-          : []),
-        ...(deliverable.images ?? []).map((ref, refIndex): [string, FieldPath] => [
-          ref,
-          ['deliverables', index, 'images', refIndex],
-        ]),
-      ];
-      for (const [ref, path] of imageRefs) {
-        if (!images.has(canonicalRepository(ref)))
-          problem(
-            source,
-            path,
-            `"${ref}" is not an image of the catalog; ${imageHint(canonicalRepository(ref))}`,
-          );
-      }
-      if (deliverable.image !== undefined && deliverable.images !== undefined)
-        problem(
-          source,
-          ['deliverables', index, 'image'],
-          `give the images either as \`image\` or as \`images\`, not both; move "${deliverable.image}" into \`images\`.`,
-        );
-      if (deliverable.serves !== undefined && !subprojectIds.has(deliverable.serves)) {
-        const suggestion = suggestKey(deliverable.serves, knownSubprojects);
-        problem(
-          source,
-          ['deliverables', index, 'serves'],
-          `subproject "${deliverable.serves}" does not exist; ${suggestion ? `did you mean "${suggestion}"?` : `known subprojects: ${knownSubprojects.join(', ')}.`}`,
-        );
-      }
-      for (const contradiction of stateContradictions(deliverable, data.official))
-        problem(source, ['deliverables', index, contradiction.field], contradiction.message);
-    });
+    data.repos.forEach((repo, index) => checkRepoUrl(source, repo.url, ['repos', index, 'url']));
+    checkDeliverables(source, data.deliverables, data.official ? 'fedora' : 'outside-fedora');
   }
+  // The initiative's own deliverables follow the same rules; the initiative is part of Fedora.
+  checkDeliverables(catalog.initiative.source, catalog.initiative.data.deliverables, 'initiative');
 
   // Milestone criteria.
   const { source, data } = catalog.initiative;
@@ -249,17 +260,20 @@ export interface StateContradiction {
   message: string;
 }
 
+/** Who lists a deliverable: a subproject of Fedora or outside it, or the initiative itself. */
+export type DeliverableHolder = 'fedora' | 'outside-fedora' | 'initiative';
+
 const isTransfer = (state: Deliverable['state']) =>
   (TransferStates as readonly string[]).includes(state);
 
 /**
  * Find the fields of a deliverable that contradict its state: an incoming owner on "owned", a
  * "handed-over" without its date or previous owner, an owner on "orphaned", "external" in a
- * subproject of Fedora.
+ * subproject of Fedora or in the initiative's own list.
  */
 export function stateContradictions(
   deliverable: Deliverable,
-  official: boolean,
+  holder: DeliverableHolder,
 ): StateContradiction[] {
   const found: StateContradiction[] = [];
   const { state, owner, incomingOwner, previousOwner } = deliverable;
@@ -309,10 +323,13 @@ export function stateContradictions(
       field: 'previousOwner',
       message: `\`previousOwner\` is the \`owner\` ("${owner}"); a handover goes to someone else, or write \`state: owned\`.`,
     });
-  if (state === 'external' && official)
+  if (state === 'external' && holder !== 'outside-fedora')
     found.push({
       field: 'state',
-      message: `"external" is for what is maintained outside Fedora, but this subproject is part of Fedora (\`official: true\`); write \`state: owned\`, or \`official: false\` on the subproject.`,
+      message:
+        holder === 'initiative'
+          ? `"external" is for what is maintained outside Fedora, but the initiative's own deliverables are Fedora's; write \`state: proposed\` (or owned, orphaned) and say who runs it.`
+          : `"external" is for what is maintained outside Fedora, but this subproject is part of Fedora (\`official: true\`); write \`state: owned\`, or \`official: false\` on the subproject.`,
     });
   if (deliverable.due !== undefined && !isTransfer(state) && state !== 'orphaned')
     found.push({

@@ -557,6 +557,12 @@ export const InitiativeSchema = z
       )
       .default([])
       .describe('Fedora release dates the milestones refer to.'),
+    deliverables: z
+      .array(DeliverableSchema)
+      .default([])
+      .describe(
+        "The initiative's own deliverables (its chat room, meeting, ...): it dissolves after Fedora 45, so each needs a subproject or SIG to own it. Same fields and state rules as a subproject's.",
+      ),
   })
   .apply(withProvenance)
   .describe('The Image Mode initiative.');

@@ -102,16 +102,21 @@ export function exportImages(data: SiteData) {
   };
 }
 
-/** Owners with what they own and take over, orphaned deliverables, and the audit findings. */
+/**
+ * Owners with what they own and take over, orphaned deliverables, and the audit findings. A
+ * deliverable of the initiative itself has `subproject: null` and `initiative: true`.
+ */
 export function exportOwners(data: SiteData) {
-  const ref = ({ subproject, deliverable }: DeliverableView) => ({
-    subproject: subproject.id,
+  const ref = ({ subproject, deliverable, path }: DeliverableView) => ({
+    subproject: subproject?.id ?? null,
+    initiative: subproject === undefined,
     deliverable: deliverable.id,
+    page: path,
     title: deliverable.title,
     state: deliverable.state,
   });
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     owners: listOwners(data.catalog).map((owner) => ({
       owner: owner.owner,
       sig: owner.sig?.name ?? null,

@@ -21,8 +21,21 @@ import type { ObservedOwner } from '../snapshot/index.ts';
 import { writeAtomFeed } from './atom.ts';
 import type { CatalogChange, CatalogHistory } from './history.ts';
 import { SITE_BASE, withBase } from './base.ts';
-import { deliverablePath, forgeName, repoLabel } from './links.ts';
-import { countStates, isOrphaned, listSigSubprojects, type DeliverableView } from './owners.ts';
+import {
+  deliverablePath,
+  forgeName,
+  initiativeDeliverablesPath,
+  repoLabel,
+  subprojectPath,
+  type Link,
+} from './links.ts';
+import {
+  countStates,
+  isOrphaned,
+  listDeliverables,
+  listSigSubprojects,
+  type DeliverableView,
+} from './owners.ts';
 import type { SiteData } from './views.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -71,13 +84,6 @@ export function totalStates(deliverables: Deliverable[]): StateTotals {
   };
 }
 
-/** Every deliverable of the catalog, with its subproject. */
-export function listDeliverables(catalog: Catalog): DeliverableView[] {
-  return catalog.subprojects.flatMap((subproject) =>
-    subproject.deliverables.map((deliverable) => ({ subproject, deliverable })),
-  );
-}
-
 // ---------------------------------------------------------------------------------------------
 // A SIG's handover
 
@@ -108,7 +114,7 @@ export function sigHandover(catalog: Catalog, sigId: string, now: Date): SigHand
     orphaned: all.filter(
       ({ subproject, deliverable }) =>
         isOrphaned(deliverable) &&
-        (ids.has(subproject.id) ||
+        ((subproject !== undefined && ids.has(subproject.id)) ||
           (deliverable.serves !== undefined && ids.has(deliverable.serves))),
     ),
     subprojects,
@@ -146,25 +152,34 @@ export interface BoardItem extends DeliverableView {
   changes: CatalogChange[];
 }
 
-/** One subproject's row: its deliverables by kind. */
+/** One row of the board: a subproject's deliverables by kind, or the initiative's own. */
 export interface BoardRow {
-  subproject: Subproject;
+  /** The subproject; undefined for the initiative's row. */
+  subproject: Subproject | undefined;
+  /** The row's heading, linked: the subproject's page, or the initiative's list. */
+  holder: Link;
   cells: Partial<Record<DeliverableKind, BoardItem[]>>;
   urgent: number;
 }
 
-/** The handover board: subprojects by kind, the most urgent first, and what needs attention. */
+/** The handover board: subprojects (and the initiative) by kind, the most urgent first. */
 export interface HandoverBoard {
   kinds: DeliverableKind[];
   rows: BoardRow[];
   /** Orphaned and overdue deliverables, overdue first. */
   attention: BoardItem[];
+  /** The initiative's own deliverables, the most urgent first, for its list on the board. */
+  initiative: BoardItem[];
   totals: StateTotals;
 }
 
 const urgency = (item: BoardItem) => Number(item.overdue) * 2 + Number(item.orphaned);
+const byUrgency = (a: BoardItem, b: BoardItem) => urgency(b) - urgency(a);
 
-/** Lay out the board: rows with orphaned or overdue deliverables first, those items first in each cell. */
+/**
+ * Lay out the board: one row per subproject and one for the initiative's own deliverables (when it
+ * has any), rows with orphaned or overdue deliverables first, those items first in each cell.
+ */
 export function handoverBoard(catalog: Catalog, history: CatalogHistory, now: Date): HandoverBoard {
   const items: BoardItem[] = listDeliverables(catalog).map((view) => ({
     ...view,
@@ -172,26 +187,40 @@ export function handoverBoard(catalog: Catalog, history: CatalogHistory, now: Da
     overdue: isOverdue(view.deliverable, now),
     changes: history.changes.filter(
       (change) =>
-        change.subproject === view.subproject.id && change.deliverable === view.deliverable.id,
+        change.subproject === view.subproject?.id && change.deliverable === view.deliverable.id,
     ),
   }));
   const kinds = DeliverableKinds.filter((kind) =>
     items.some((item) => item.deliverable.kind === kind),
   );
-  const rows = catalog.subprojects
-    .map((subproject) => {
-      const own = items
-        .filter((item) => item.subproject.id === subproject.id)
-        .sort((a, b) => urgency(b) - urgency(a));
-      const cells: BoardRow['cells'] = {};
-      for (const item of own) (cells[item.deliverable.kind] ??= []).push(item);
-      return { subproject, cells, urgent: own.filter((item) => urgency(item) > 0).length };
-    })
-    .sort((a, b) => b.urgent - a.urgent);
+  const row = (subproject: Subproject | undefined, own: BoardItem[], holder: Link): BoardRow => {
+    const cells: BoardRow['cells'] = {};
+    for (const item of [...own].sort(byUrgency)) (cells[item.deliverable.kind] ??= []).push(item);
+    return { subproject, holder, cells, urgent: own.filter((item) => urgency(item) > 0).length };
+  };
+  const initiative = items.filter((item) => item.subproject === undefined);
+  const rows = [
+    ...catalog.subprojects.map((subproject) =>
+      row(
+        subproject,
+        items.filter((item) => item.subproject?.id === subproject.id),
+        { label: subproject.name, href: subprojectPath(subproject.id) },
+      ),
+    ),
+    ...(initiative.length > 0
+      ? [
+          row(undefined, initiative, {
+            label: `${catalog.initiative.name} (its own)`,
+            href: initiativeDeliverablesPath(),
+          }),
+        ]
+      : []),
+  ].sort((a, b) => b.urgent - a.urgent);
   return {
     kinds,
     rows,
-    attention: items.filter((item) => urgency(item) > 0).sort((a, b) => urgency(b) - urgency(a)),
+    attention: items.filter((item) => urgency(item) > 0).sort(byUrgency),
+    initiative: [...initiative].sort(byUrgency),
     totals: totalStates(items.map((item) => item.deliverable)),
   };
 }
@@ -212,8 +241,10 @@ export function handoverFeed(
   limit = 200,
 ): string {
   const changes = history.changes.slice(0, limit);
-  const name = (id: string) =>
-    catalog.subprojects.find((subproject) => subproject.id === id)?.name ?? id;
+  const name = (id: string | undefined) =>
+    id === undefined
+      ? catalog.initiative.name
+      : (catalog.subprojects.find((subproject) => subproject.id === id)?.name ?? id);
   return writeAtomFeed(
     {
       path: withBase('/feeds/handover.xml'),
@@ -223,7 +254,7 @@ export function handoverFeed(
       updated: changes[0]?.date ?? '1970-01-01T00:00:00Z',
       entries: changes.map((change) => ({
         title: `${change.title} (${name(change.subproject)}): ${describeChange(change)}`,
-        id: `urn:image-mode-hub:catalog:${change.commit}:${change.subproject}:${change.deliverable}:${change.field}`,
+        id: `urn:image-mode-hub:catalog:${change.commit}:${change.subproject ?? 'initiative'}:${change.deliverable}:${change.field}`,
         link: deliverablePath(change.subproject, change.deliverable),
         updated: change.date,
         author: change.author,

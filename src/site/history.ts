@@ -2,7 +2,8 @@
  * The catalog's own history: when a deliverable's state or owner changed, in which commit, by
  * whom, read from git at build time (as route-data.ts reads the last-updated dates). Three git
  * calls whatever the length of the history: the repository prefix, the log of the subproject
- * files, and every version of them through one `git cat-file --batch`. Without git, or outside a
+ * files and initiative.yaml (whose `deliverables:` are the initiative's own), and every version of
+ * them through one `git cat-file --batch`. Without git, or outside a
  * repository, the history is unavailable and says why.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,7 +21,8 @@ export type TrackedField = (typeof TRACKED_FIELDS)[number];
 
 /** One change of one field of a deliverable, in one commit. */
 export interface CatalogChange {
-  subproject: string;
+  /** The subproject whose file changed; undefined for a deliverable of the initiative itself. */
+  subproject: string | undefined;
   deliverable: string;
   /** The deliverable's title in that commit. */
   title: string;
@@ -41,7 +43,7 @@ export interface CatalogHistory {
   available: boolean;
   /** Why the history is unavailable. */
   reason?: string | undefined;
-  /** How many commits touched the subproject files. */
+  /** How many commits touched the subproject files or initiative.yaml. */
   commits: number;
   changes: CatalogChange[];
 }
@@ -110,7 +112,7 @@ interface DeliverableFields {
   values: Record<TrackedField, string | undefined>;
 }
 
-/** Read a subproject file's id and its deliverables' tracked fields, without the full schema. */
+/** Read a catalog file's id and its deliverables' tracked fields, without the full schema. */
 function readVersion(text: string): { id: string; deliverables: Map<string, DeliverableFields> } {
   const data = parse(text) as {
     id?: unknown;
@@ -130,7 +132,7 @@ function readVersion(text: string): { id: string; deliverables: Map<string, Deli
 
 /**
  * Read when each deliverable's state or owner changed, from the git history of
- * `<catalogDir>/subprojects/`. A deliverable's first appearance is not a change; a file that does
+ * `<catalogDir>/subprojects/` and `<catalogDir>/initiative.yaml`. A deliverable's first appearance is not a change; a file that does
  * not parse in some commit is skipped until it parses again.
  */
 export function readCatalogHistory(
@@ -154,11 +156,16 @@ export function readCatalogHistory(
     '--name-only',
     '--',
     'subprojects',
+    'initiative.yaml',
   ]);
   if (log.status !== 0) return unavailable(`git log failed in ${catalogDir}.`);
   const commits = parseLog(log.stdout.toString('utf8'));
+  // `git log` names files from the top of the repository.
+  const initiativeFile = `${prefix.stdout.toString('utf8').trim()}initiative.yaml`;
   if (commits.length === 0)
-    return unavailable(`no commit of ${catalogDir}/subprojects/ is in the git history.`);
+    return unavailable(
+      `no commit of ${catalogDir}/subprojects/ or ${catalogDir}/initiative.yaml is in the git history.`,
+    );
 
   const requests = commits.flatMap((commit) => commit.files.map((file) => ({ commit, file })));
   const batch = run(
@@ -191,7 +198,7 @@ export function readCatalogHistory(
       for (const field of TRACKED_FIELDS) {
         if (then.values[field] === now.values[field]) continue;
         changes.push({
-          subproject: version.id,
+          subproject: file === initiativeFile ? undefined : version.id,
           deliverable: id,
           title: now.title,
           field,

@@ -1,11 +1,14 @@
 /**
  * What a build holds and where to read more: version, revision and kernel from its labels, the
- * links out a label or the catalog gives (only http(s)), the registry's page, and which builds of
- * an image are recent enough to show in full.
+ * links out a label or the catalog gives (only http(s)), the registry's page, which builds of
+ * an image are recent enough to show in full, and what the catalog declares of its lineage (base,
+ * builder, each stream's base).
  */
+import type { Image, Stream } from '../catalog/index.ts';
 import type { PlatformSnapshot, TagSnapshot } from '../snapshot/index.ts';
 import type { DigestGroup, ImageView } from './images.ts';
 import { withBase } from './base.ts';
+import { imagePath, type Link } from './links.ts';
 import { commitUrl, registryPageUrl, safeHttpUrl } from './urls.ts';
 
 /** What the labels of a build say it holds. */
@@ -87,4 +90,34 @@ export function describeArtifacts(signatures: TagSnapshot['signatures']): string
   for (const referrer of signatures.referrers)
     if (!found.includes(referrer.artifactType)) found.push(referrer.artifactType);
   return found;
+}
+
+/** What the catalog declares of an image's lineage, each image linked when the catalog lists it. */
+export interface DeclaredLineage {
+  /** The image's declared base (`basedOn`). */
+  basedOn: Link | undefined;
+  /** The image its build runs in (`builder`), when that is not its base. */
+  builder: Link | undefined;
+  /** Each stream with what it is built on: its own `basedOn`, else the image's. */
+  streams: { stream: Stream; basedOn: Link | undefined; own: boolean }[];
+}
+
+/**
+ * Read an image's declared lineage: its base, its builder and each stream's base, linked to their
+ * pages when `catalogRefs` (the repositories the catalog lists) has them, plain text otherwise.
+ */
+export function declaredLineage(image: Image, catalogRefs: ReadonlySet<string>): DeclaredLineage {
+  const link = (ref: string | undefined): Link | undefined =>
+    ref === undefined
+      ? undefined
+      : { label: ref, href: catalogRefs.has(ref) ? imagePath(ref) : undefined };
+  return {
+    basedOn: link(image.basedOn),
+    builder: link(image.builder),
+    streams: image.streams.map((stream) => ({
+      stream,
+      basedOn: link(stream.basedOn ?? image.basedOn),
+      own: stream.basedOn !== undefined && stream.basedOn !== image.basedOn,
+    })),
+  };
 }

@@ -65,13 +65,28 @@ export function subprojectEditUrl(
   return `${repo.repoUrl}/src/branch/${repo.repoBranch}/${repo.catalogDir}/subprojects/${id}.yaml`;
 }
 
-/** The site path of a deliverable's row on its subproject's page. */
+/** The site path of the handover board. */
+export function handoverBoardPath(base: string = SITE_BASE): string {
+  return withBase('/handover/', base);
+}
+
+/** The site path of the list of the initiative's own deliverables, on the handover board. */
+export function initiativeDeliverablesPath(base: string = SITE_BASE): string {
+  return `${handoverBoardPath(base)}#initiative`;
+}
+
+/**
+ * The site path of a deliverable's row: on its subproject's page, or, for the initiative's own
+ * deliverables (no subproject), in the initiative's list on the handover board.
+ */
 export function deliverablePath(
-  subprojectId: string,
+  subprojectId: string | undefined,
   deliverableId: string,
   base: string = SITE_BASE,
 ): string {
-  return `${subprojectPath(subprojectId, base)}#deliverable-${deliverableId}`;
+  return subprojectId === undefined
+    ? `${handoverBoardPath(base)}#initiative-deliverable-${deliverableId}`
+    : `${subprojectPath(subprojectId, base)}#deliverable-${deliverableId}`;
 }
 
 /** Link an owner: a SIG to its page here, a handle to its account on its own forge or in FAS. */

@@ -19,7 +19,13 @@ import type {
   PipelineSnapshot,
   RepoSnapshot,
 } from '../snapshot/index.ts';
-import { ownerLink, type Link } from './links.ts';
+import {
+  deliverablePath,
+  initiativeDeliverablesPath,
+  ownerLink,
+  subprojectPath,
+  type Link,
+} from './links.ts';
 import type { SiteData } from './views.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -93,10 +99,48 @@ export function describeOwnerSources(owner: ObservedOwner): string {
 // ---------------------------------------------------------------------------------------------
 // Deliverables and owners
 
-/** A deliverable with the subproject it belongs to. */
+/** A deliverable with the subproject it belongs to, or none for the initiative's own. */
 export interface DeliverableView {
-  subproject: Subproject;
+  /** The subproject that lists it; undefined for a deliverable of the initiative itself. */
+  subproject: Subproject | undefined;
   deliverable: Deliverable;
+  /** Who lists it, linked: the subproject's page, or the initiative's list on the board. */
+  holder: Link & { href: string };
+  /** The site path of its row. */
+  path: string;
+}
+
+/** Describe one deliverable of a subproject, or of the initiative when `subproject` is undefined. */
+export function viewDeliverable(
+  catalog: Catalog,
+  subproject: Subproject | undefined,
+  deliverable: Deliverable,
+): DeliverableView {
+  return {
+    subproject,
+    deliverable,
+    holder: subproject
+      ? { label: subproject.name, href: subprojectPath(subproject.id) }
+      : { label: catalog.initiative.name, href: initiativeDeliverablesPath() },
+    path: deliverablePath(subproject?.id, deliverable.id),
+  };
+}
+
+/**
+ * Every deliverable of the catalog: the subprojects' in catalog order, then the initiative's own
+ * (which belong to no subproject and must all find an owner before it dissolves).
+ */
+export function listDeliverables(catalog: Catalog): DeliverableView[] {
+  return [
+    ...catalog.subprojects.flatMap((subproject) =>
+      subproject.deliverables.map((deliverable) =>
+        viewDeliverable(catalog, subproject, deliverable),
+      ),
+    ),
+    ...catalog.initiative.deliverables.map((deliverable) =>
+      viewDeliverable(catalog, undefined, deliverable),
+    ),
+  ];
 }
 
 /** Everything one owner (a SIG or a handle) owns today and is taking over. */
@@ -107,7 +151,7 @@ export interface OwnerView {
   incoming: DeliverableView[];
 }
 
-/** Index deliverables by owner: what each SIG or person owns now and what it is taking over. */
+/** Index deliverables (the initiative's own included) by owner: what each SIG or person owns now and takes over. */
 export function listOwners(catalog: Catalog): OwnerView[] {
   const owners = new Map<string, OwnerView>();
   const get = (owner: string) => {
@@ -124,12 +168,10 @@ export function listOwners(catalog: Catalog): OwnerView[] {
     return view;
   };
   for (const sig of catalog.sigs) get(sig.id);
-  for (const subproject of catalog.subprojects) {
-    for (const deliverable of subproject.deliverables) {
-      if (deliverable.owner) get(deliverable.owner).owns.push({ subproject, deliverable });
-      if (deliverable.incomingOwner)
-        get(deliverable.incomingOwner).incoming.push({ subproject, deliverable });
-    }
+  for (const view of listDeliverables(catalog)) {
+    const { owner, incomingOwner } = view.deliverable;
+    if (owner) get(owner).owns.push(view);
+    if (incomingOwner) get(incomingOwner).incoming.push(view);
   }
   return [...owners.values()].sort(
     (a, b) => Number(!a.sig) - Number(!b.sig) || a.owner.localeCompare(b.owner),
@@ -149,11 +191,9 @@ export function isOrphaned(deliverable: Deliverable): boolean {
   return !deliverable.owner || deliverable.state === 'orphaned';
 }
 
-/** Deliverables nobody owns ({@link isOrphaned}). */
+/** Deliverables nobody owns ({@link isOrphaned}), the initiative's own included. */
 export function listOrphans(catalog: Catalog): DeliverableView[] {
-  return catalog.subprojects.flatMap((subproject) =>
-    subproject.deliverables.filter(isOrphaned).map((deliverable) => ({ subproject, deliverable })),
-  );
+  return listDeliverables(catalog).filter((view) => isOrphaned(view.deliverable));
 }
 
 /** Count deliverables per state, every state present (zero or not), in {@link HandoverStates} order. */

@@ -2,8 +2,9 @@
  * The handover as a SIG sees it, in a real browser, on a fixture catalog committed in a temporary
  * git repository in three commits (the base image signing goes proposed → shadowing →
  * handed-over): the SIG page lists the orphans of its subproject and what it takes over with the
- * due date; an overdue item is marked; counts sum to the total; the board and the feed show the
- * two state changes with their commit dates.
+ * due date (the initiative's own chat room among them); an overdue item is marked; counts sum to
+ * the total; the board has a row for the initiative, and the board and the feed show the state
+ * changes with their commit dates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
@@ -63,7 +64,12 @@ describe('a SIG page, from the SIG’s seat', () => {
     expect(incoming).toEqual([
       'Base image pipeline (Base images) shadowing — due approx. Jun 2027 — talk to bootc base images team',
       'CoreOS release notes (Fedora CoreOS) proposed — due 2026-01-15 overdue — talk to @dustymabe',
+      'Initiative chat room (Test Initiative) shadowing — due approx. Jun 2027 — talk to bootc base images team',
     ]);
+    // The initiative's own deliverable links to its row on the board, not to a subproject.
+    await expect(
+      page.locator('#incoming ~ ul a', { hasText: 'Initiative chat room' }).getAttribute('href'),
+    ).resolves.toBe('/handover/#initiative-deliverable-chat');
     await expect(page.locator('#incoming ~ ul .overdue').count()).resolves.toBe(1);
     // The table of contents lists the sections a SIG looks for.
     const toc = await page.locator('starlight-toc a').allTextContents();
@@ -74,9 +80,13 @@ describe('a SIG page, from the SIG’s seat', () => {
   });
 
   it('counts every deliverable once on /subprojects/ and /owners/, the counts summing to the total', async () => {
-    for (const path of ['/subprojects/', '/owners/']) {
+    // /owners/ counts the initiative's own deliverable; /subprojects/ does not, and says so.
+    for (const [path, expected] of [
+      ['/subprojects/', 5],
+      ['/owners/', 6],
+    ] as const) {
       const { counts, total } = await readTotals(await open(path));
-      expect(total, path).toBe(5);
+      expect(total, path).toBe(expected);
       expect(
         counts.reduce((sum, count) => sum + count, 0),
         path,
@@ -90,11 +100,15 @@ describe('a SIG page, from the SIG’s seat', () => {
     });
     for (const row of perRow) expect(row.sum).toBe(row.total);
     expect(perRow.reduce((sum, row) => sum + row.total!, 0)).toBe(5);
+    const note = await page.locator('.initiative-note').textContent();
+    expect(note?.replace(/\s+/g, ' ').trim()).toBe(
+      'Not counted here: the initiative’s own deliverables (1), which belong to no subproject; the owners page and the handover board count them with the rest.',
+    );
   });
 });
 
 describe('the handover board and its feed', () => {
-  it('puts the overdue and orphaned first and shows the two state changes with their commit dates', async () => {
+  it('puts the overdue and orphaned first, gives the initiative its row, and shows the state changes with their commit dates', async () => {
     const page = await open('/handover/');
     expect(await listAfter(page, 'attention')).toEqual([
       'CoreOS release notes (Fedora CoreOS) proposed overdue — due 2026-01-15 — to Fedora CoreOS Working Group',
@@ -116,9 +130,21 @@ describe('the handover board and its feed', () => {
       expect.stringMatching(
         /^2026-06-10 Base image signing state proposed → shadowing [0-9a-f]{12} by Handover Tester: CoreOS WG shadows the base image signing$/,
       ),
+      expect.stringMatching(
+        /^2026-06-10 Initiative chat room state proposed → shadowing [0-9a-f]{12} by Handover Tester: CoreOS WG shadows the base image signing$/,
+      ),
     ]);
     const cell = await page.locator('#board-base-signing').textContent();
     expect(cell?.replace(/\s+/g, ' ')).toContain('state proposed → shadowing on 2026-06-10');
+    // The initiative has its own row, and its deliverable a row in the initiative's list.
+    const heads = await page.locator('table.board tbody th').allTextContents();
+    expect(heads.map((text) => text.trim())).toContain('Test Initiative (its own)');
+    const chat = await page.locator('#board-initiative-chat').innerText();
+    expect(chat?.replace(/\s+/g, ' ')).toContain(
+      'Initiative chat room shadowing bootc base images team → Fedora CoreOS Working Group state proposed → shadowing on 2026-06-10',
+    );
+    const row = await page.locator('#initiative-deliverable-chat').textContent();
+    expect(row?.replace(/\s+/g, ' ')).toContain('due approx. Jun 2027');
     const results = await new AxeBuilder({ page })
       .exclude('site-search > button[data-open-modal]')
       .analyze();
@@ -133,6 +159,10 @@ describe('the handover board and its feed', () => {
     }));
     expect(entries).toContainEqual({
       title: 'Base image signing (Base images): state proposed → shadowing',
+      updated: new Date(HANDOVER_COMMITS.shadowing).toISOString(),
+    });
+    expect(entries).toContainEqual({
+      title: 'Initiative chat room (Test Initiative): state proposed → shadowing',
       updated: new Date(HANDOVER_COMMITS.shadowing).toISOString(),
     });
     expect(entries).toContainEqual({

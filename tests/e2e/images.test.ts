@@ -14,6 +14,7 @@ import { renderBadge } from '../../src/site/badges.ts';
 import type { ImagesSnapshot, TagSnapshot } from '../../src/snapshot/schema.ts';
 import { buildSite, launchBrowser, type SiteBuild } from '../helpers/site.ts';
 import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
+import { copyCatalog, type CatalogCopy } from '../helpers/catalog.ts';
 
 const BOOTC = '/images/quay.io/fedora/fedora-bootc/';
 const COREOS = '/images/quay.io/fedora/fedora-coreos/';
@@ -64,17 +65,36 @@ let site: SiteBuild;
 let server: StaticServer;
 let browser: Browser;
 let snapshot: ImagesSnapshot;
+let catalog: CatalogCopy;
+
+/** The fixture catalog, with CoreOS declaring its builder and a second stream with its own base. */
+async function lineageCatalog(): Promise<CatalogCopy> {
+  const copy = await copyCatalog();
+  await copy.edit('subprojects/coreos.yaml', (text) =>
+    text
+      .replace(
+        '    basedOn: quay.io/fedora/fedora-bootc\n',
+        '    basedOn: quay.io/fedora/fedora-bootc\n    builder: quay.io/fedora/fedora-bootc\n',
+      )
+      .replace(
+        '        tags: [stable, testing, next]\n',
+        '        tags: [stable, testing, next]\n      - name: devel\n        tags: [next-devel]\n        basedOn: quay.io/fedora/fedora-bootc\n',
+      ),
+  );
+  return copy;
+}
 
 beforeAll(async () => {
   const dir = resolve('.cache/test-sites/images-snapshot');
-  snapshot = await hostileSnapshot(dir);
-  site = await buildSite({ name: 'images', snapshot: dir });
+  [snapshot, catalog] = await Promise.all([hostileSnapshot(dir), lineageCatalog()]);
+  site = await buildSite({ name: 'images', snapshot: dir, catalog: catalog.dir });
   [server, browser] = await Promise.all([serveStatic(site.outDir), launchBrowser()]);
 }, 600_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await catalog?.remove();
 });
 
 async function open(path: string, options: BrowserContextOptions = {}): Promise<Page> {
@@ -105,6 +125,25 @@ describe('/images/ as a catalog', () => {
 });
 
 describe('an image page', () => {
+  it('shows the builder, linked to its page, and what each stream is based on', async () => {
+    const page = await open(COREOS);
+    const builder = page.locator('p.builder');
+    await expect(builder.innerText()).resolves.toBe(
+      'Built in quay.io/fedora/fedora-bootc: the image its build runs in.',
+    );
+    await expect(builder.locator('a').getAttribute('href')).resolves.toBe(BOOTC);
+    const streams = await page.locator('li.stream').allInnerTexts();
+    expect(streams.map((text) => text.replace(/^(\S+).*· (based on .*)$/s, '$1 $2'))).toEqual([
+      'production based on quay.io/fedora/fedora-bootc',
+      'devel based on quay.io/fedora/fedora-bootc',
+    ]);
+    await expect(
+      page
+        .locator('li.stream .stream-base a')
+        .evaluateAll((links) => links.map((link) => link.getAttribute('href'))),
+    ).resolves.toEqual([BOOTC, BOOTC]);
+  });
+
   it('copies the command of the :44 row, pinned by digest', async () => {
     const page = await open(BOOTC, { permissions: ['clipboard-read', 'clipboard-write'] });
     const row = page.locator('table.tag-table tbody tr[data-tags~="44"]');

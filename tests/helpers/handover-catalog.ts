@@ -1,8 +1,9 @@
 /**
  * A fixture catalog with a handover story, committed in a temporary git repository: the minimal
  * catalog plus an orphaned Konflux tenant of CoreOS, a pipeline the CoreOS WG shadows (due
- * "2027-06"), overdue release notes (due 2026-01-15), and the base image signing that goes from
- * proposed to shadowing to handed-over in three commits with fixed dates.
+ * "2027-06"), overdue release notes (due 2026-01-15), the base image signing that goes from
+ * proposed to shadowing to handed-over in three commits with fixed dates, and the initiative's own
+ * chat room, which the CoreOS WG goes from proposed to shadowing in the second commit.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -43,6 +44,17 @@ const SIGNING = {
     since: '2026-09-01'
 `,
 };
+
+/** The initiative's own deliverable, in initiative.yaml, in its two states. */
+const initiativeChat = (state: 'proposed' | 'shadowing') => `deliverables:
+  - id: chat
+    title: Initiative chat room
+    kind: community
+    owner: bootc-team
+    incomingOwner: coreos-wg
+    state: ${state}
+    due: '2027-06'
+`;
 
 const BASE_PIPELINE = `deliverables:
   - id: base-pipeline
@@ -93,6 +105,12 @@ export async function createHandoverCatalog(): Promise<CatalogCopy> {
     });
   await run('git', ['init', '--quiet', '-b', 'main'], { cwd: copy.dir });
   await copy.edit('subprojects/coreos.yaml', (text) => `${text.trimEnd()}\n${COREOS_EXTRA}`);
+  const initiative = async (state: 'proposed' | 'shadowing') =>
+    copy.edit('initiative.yaml', (text) => {
+      const head = text.split('deliverables:\n')[0]!.trimEnd();
+      return `${head}\n${initiativeChat(state)}`;
+    });
+  await initiative('proposed');
   await base(SIGNING.proposed);
   await commit(
     copy.dir,
@@ -100,6 +118,7 @@ export async function createHandoverCatalog(): Promise<CatalogCopy> {
     HANDOVER_COMMITS.proposed,
   );
   await base(SIGNING.shadowing);
+  await initiative('shadowing');
   await commit(copy.dir, 'CoreOS WG shadows the base image signing', HANDOVER_COMMITS.shadowing);
   await base(SIGNING.handedOver);
   await commit(

@@ -192,6 +192,45 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "an initiative deliverable whose state contradicts it, by the subprojects' rules",
+    edits: [
+      [
+        'initiative.yaml',
+        'milestones:',
+        'deliverables:\n  - id: chat\n    title: Initiative chat room\n    kind: community\n    owner: bootc-team\n    state: orphaned\n    incomingOwner: coreos-wg\nmilestones:',
+      ],
+    ],
+    expected: [
+      'initiative.yaml:15:12  deliverables[0].state: "orphaned" means nobody owns it, but `owner` is "bootc-team"; remove the owner or pick another state.',
+    ],
+  },
+  {
+    name: 'an initiative deliverable said to be maintained outside Fedora',
+    edits: [
+      [
+        'initiative.yaml',
+        'milestones:',
+        'deliverables:\n  - id: chat\n    title: Initiative chat room\n    kind: community\n    owner: bootc-team\n    state: external\nmilestones:',
+      ],
+    ],
+    expected: [
+      'initiative.yaml:15:12  deliverables[0].state: "external" is for what is maintained outside Fedora, but the initiative\'s own deliverables are Fedora\'s; write `state: proposed` (or owned, orphaned) and say who runs it.',
+    ],
+  },
+  {
+    name: 'an initiative deliverable handed to a SIG that does not exist',
+    edits: [
+      [
+        'initiative.yaml',
+        'milestones:',
+        "deliverables:\n  - id: chat\n    title: Initiative chat room\n    kind: community\n    owner: bootc-team\n    state: shadowing\n    incomingOwner: coreos\n    due: '2026-12'\nmilestones:",
+      ],
+    ],
+    expected: [
+      'initiative.yaml:16:20  deliverables[0].incomingOwner: SIG "coreos" does not exist in sigs.yaml; known SIG ids: bootc-team, coreos-wg. For a person, write "github:<login>" or "fas:<user>".',
+    ],
+  },
+  {
     name: 'a tag pattern with an unknown placeholder, before any sync',
     edits: [['subprojects/coreos.yaml', 'tags: [stable, testing, next]', 'match: <version>.<day>']],
     expected: [
@@ -224,7 +263,7 @@ describe('catalog validation', () => {
     const { code, stdout } = await validateScript();
     expect(code).toBe(0);
     expect(stdout).toContain(
-      'is valid: 2 subprojects, 2 SIGs, 2 images, 1 deliverables, 1 milestones.',
+      'is valid: 2 subprojects, 2 SIGs, 2 images, 1 deliverables (0 of the initiative itself), 1 milestones.',
     );
   });
 

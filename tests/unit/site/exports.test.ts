@@ -31,12 +31,33 @@ describe('JSON exports', () => {
     expect(exportImages(data).images.map((image) => [image.ref, image.page])).toEqual(
       listImages(data).map((view) => [view.ref, imagePath(view.ref)]),
     );
+    data.catalog.initiative.deliverables.push({
+      id: 'meeting',
+      title: 'Initiative meeting',
+      kind: 'community',
+      state: 'orphaned',
+    });
     const owners = exportOwners(data);
     expect(owners.owners.map((owner) => owner.owner)).toEqual(
       listOwners(data.catalog).map((owner) => owner.owner),
     );
     expect(owners.orphans).toEqual([
-      { subproject: 'base', deliverable: 'docs', title: 'Base image docs', state: 'orphaned' },
+      {
+        subproject: 'base',
+        initiative: false,
+        deliverable: 'docs',
+        page: '/subprojects/base/#deliverable-docs',
+        title: 'Base image docs',
+        state: 'orphaned',
+      },
+      {
+        subproject: null,
+        initiative: true,
+        deliverable: 'meeting',
+        page: '/handover/#initiative-deliverable-meeting',
+        title: 'Initiative meeting',
+        state: 'orphaned',
+      },
     ]);
     expect(owners.orphans).toHaveLength(listOrphans(data.catalog).length);
   });

@@ -100,7 +100,7 @@ describe('handover', () => {
       'base-tenant',
       'tenant',
     ]);
-    expect(board.rows.map((row) => [row.subproject.id, row.urgent])).toEqual([
+    expect(board.rows.map((row) => [row.subproject?.id, row.urgent])).toEqual([
       ['coreos', 2],
       ['base', 1],
     ]);
@@ -117,6 +117,83 @@ describe('handover', () => {
     expect(feed).toContain('<updated>2026-06-10T09:00:00Z</updated>');
     expect(feed).toContain(
       '<link href="https://hub.example/subprojects/base/#deliverable-pipeline"/>',
+    );
+  });
+
+  it("shows the initiative's own deliverables: a board row, the SIG that takes one over, orphans, the feed", async () => {
+    const data = await storyData();
+    data.catalog.initiative.deliverables.push(
+      deliverable({
+        id: 'chat',
+        title: 'Initiative chat room',
+        kind: 'community',
+        owner: 'bootc-team',
+        incomingOwner: 'coreos-wg',
+        state: 'shadowing',
+        due: '2026-10',
+      }),
+      deliverable({ id: 'meeting', kind: 'community', state: 'orphaned', serves: 'coreos' }),
+    );
+    const history: CatalogHistory = {
+      available: true,
+      commits: 1,
+      changes: [
+        {
+          subproject: undefined,
+          deliverable: 'chat',
+          title: 'Initiative chat room',
+          field: 'state',
+          from: 'proposed',
+          to: 'shadowing',
+          commit: 'b'.repeat(40),
+          date: '2026-07-01T09:00:00Z',
+          author: 'Tester',
+          subject: 'CoreOS WG shadows the chat room',
+        },
+      ],
+    };
+    const board = handoverBoard(data.catalog, history, NOW);
+    // The initiative's row (one overdue, one orphaned) ranks with the subprojects by urgency.
+    expect(board.rows.map((row) => [row.holder.label, row.urgent])).toEqual([
+      ['Fedora CoreOS', 2],
+      ['Test Initiative (its own)', 2],
+      ['Base images', 1],
+    ]);
+    expect(board.rows[1]!.holder.href).toBe('/handover/#initiative');
+    expect(board.rows[1]!.cells.community!.map((item) => item.deliverable.id)).toEqual([
+      'chat',
+      'meeting',
+    ]);
+    expect(board.initiative.map((item) => [item.deliverable.id, item.path])).toEqual([
+      ['chat', '/handover/#initiative-deliverable-chat'],
+      ['meeting', '/handover/#initiative-deliverable-meeting'],
+    ]);
+    expect(board.initiative[0]!.changes).toHaveLength(1);
+    expect(board.attention.map((item) => item.deliverable.id)).toEqual([
+      'notes',
+      'chat',
+      'base-tenant',
+      'tenant',
+      'meeting',
+    ]);
+    expect(board.totals.total).toBe(7);
+
+    const sig = sigHandover(data.catalog, 'coreos-wg', NOW);
+    expect(sig.incoming.map((item) => [item.deliverable.id, item.holder.label])).toContainEqual([
+      'chat',
+      'Test Initiative',
+    ]);
+    expect(sig.orphaned.map((item) => item.deliverable.id)).toContain('meeting');
+    expect(sigHandover(data.catalog, 'bootc-team', NOW).owns.map((item) => item.path)).toContain(
+      '/handover/#initiative-deliverable-chat',
+    );
+
+    const feed = handoverFeed(data.catalog, history, 'https://hub.example/');
+    expect(feed).toContain(
+      '<title>Initiative chat room (Test Initiative): state proposed → shadowing</title>',
+    );
+    expect(feed).toContain(
+      '<link href="https://hub.example/handover/#initiative-deliverable-chat"/>',
     );
   });
 

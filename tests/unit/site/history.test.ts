@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 describe('the catalog history', () => {
-  it('finds each state and owner change in the commits that made it, newest first', () => {
+  it('finds each state and owner change in the commits that made it, newest first, initiative.yaml included', () => {
     const history = readCatalogHistory(catalog.dir);
     expect(history.available).toBe(true);
     expect(history.commits).toBe(3);
@@ -30,7 +30,10 @@ describe('the catalog history', () => {
       ['2026-09-01', 'signing', 'owner', 'bootc-team', 'coreos-wg', 'Handover Tester'],
       ['2026-09-01', 'signing', 'state', 'shadowing', 'handed-over', 'Handover Tester'],
       ['2026-06-10', 'signing', 'state', 'proposed', 'shadowing', 'Handover Tester'],
+      ['2026-06-10', 'chat', 'state', 'proposed', 'shadowing', 'Handover Tester'],
     ]);
+    // The initiative's own deliverable, from initiative.yaml, belongs to no subproject.
+    expect(history.changes[4]!.subproject).toBeUndefined();
     expect(new Date(history.changes[3]!.date).toISOString()).toBe(
       new Date(HANDOVER_COMMITS.shadowing).toISOString(),
     );

@@ -3,7 +3,12 @@ import { imageBadges, renderBadge, streamSlug } from '../../../src/site/badges.t
 import { escapeXml } from '../../../src/utils/xml.ts';
 import { describeCadence, tagCadence } from '../../../src/site/cadence.ts';
 import { diskImageBuilder, tagCommands } from '../../../src/site/commands.ts';
-import { buildContents, imageLinks, recentDigests } from '../../../src/site/image-facts.ts';
+import {
+  buildContents,
+  declaredLineage,
+  imageLinks,
+  recentDigests,
+} from '../../../src/site/image-facts.ts';
 import { groupImagesByRole, imageFacets, visibleTags } from '../../../src/site/image-index.ts';
 import { listImages, usageCommands } from '../../../src/site/images.ts';
 import {
@@ -243,3 +248,59 @@ describe('pickImages', () => {
     ).toContain('quay.io/fedora/fedora-coreos');
   });
 });
+
+describe('the declared lineage of an image page', () => {
+  it('links the builder and each stream’s base to their pages, and marks a stream’s own base', () => {
+    const refs = new Set(['quay.io/fedora/fedora-bootc', 'quay.io/fedora/fedora-bootc-builder']);
+    const lineage = declaredLineage(
+      {
+        ref: 'quay.io/fedora/fedora-coreos',
+        role: 'variant',
+        basedOn: 'quay.io/fedora/fedora-bootc',
+        builder: 'quay.io/fedora/fedora-bootc-builder',
+        mirrors: [],
+        platforms: [],
+        streams: [
+          { name: 'stable', tags: ['stable'], keep: 10 },
+          {
+            name: 'next-devel',
+            tags: ['next-devel'],
+            keep: 10,
+            basedOn: 'quay.io/example/elsewhere',
+          },
+        ],
+      },
+      refs,
+    );
+    expect(lineage.builder).toEqual({
+      label: 'quay.io/fedora/fedora-bootc-builder',
+      href: '/images/quay.io/fedora/fedora-bootc-builder/',
+    });
+    expect(lineage.streams.map(({ stream, basedOn, own }) => [stream.name, basedOn, own])).toEqual([
+      [
+        'stable',
+        { label: 'quay.io/fedora/fedora-bootc', href: '/images/quay.io/fedora/fedora-bootc/' },
+        false,
+      ],
+      // Not in the catalog: named, not linked.
+      ['next-devel', { label: 'quay.io/example/elsewhere', href: undefined }, true],
+    ]);
+    const plain = declaredLineage(lineageImage(), refs);
+    expect([plain.basedOn, plain.builder, plain.streams[0]!.basedOn]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
+/** A base image with one stream and no declared lineage. */
+function lineageImage() {
+  return {
+    ref: 'quay.io/fedora/fedora-bootc',
+    role: 'base' as const,
+    mirrors: [],
+    platforms: [],
+    streams: [{ name: 'releases', tags: ['latest'], keep: 10 }],
+  };
+}
