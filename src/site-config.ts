@@ -12,11 +12,11 @@
  *                            thread on discussion.fedoraproject.org, which the sources cite)
  * IMAGE_MODE_BASE            the path the site is served under, Astro's `base`, e.g.
  *                            /image-mode-hub/ for a GitHub Pages project site (default /)
- * IMAGE_MODE_CATALOG   catalog folder (default content/catalog)
- * IMAGE_MODE_SNAPSHOT  snapshot folder (default content/snapshot)
- * IMAGE_MODE_SITE      the site's public URL, for the sitemap and canonical links
- * IMAGE_MODE_REPO      the web URL of this project's repository, for edit links
- * IMAGE_MODE_CACHE_DIR Astro's cache folder (content layer, Vite), so that two builds can run at once
+ * IMAGE_MODE_CACHE_DIR       Astro's cache folder (content layer, Vite), so that two builds can
+ *                            run at once
+ *
+ * The build's day (IMAGE_MODE_BUILD_DATE) is read by src/utils/clock.ts, and where `npm run build`
+ * keeps its last output (IMAGE_MODE_BUILD_CACHE) by scripts/build.ts.
  */
 import { DEFAULT_CATALOG_DIR } from './catalog/index.ts';
 import { DEFAULT_SNAPSHOT_DIR } from './snapshot/index.ts';

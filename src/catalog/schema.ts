@@ -504,6 +504,13 @@ export const CriterionSchema = z.discriminatedUnion('kind', [
       subproject: IdSchema,
     })
     .describe('Every deliverable of the subproject has an owner and none is orphaned.'),
+  z
+    .strictObject({
+      kind: z.literal('initiative-deliverables-owned'),
+    })
+    .describe(
+      'Every deliverable the initiative runs itself (deliverables: in initiative.yaml) has a subproject or SIG that owns it, and none is orphaned.',
+    ),
 ]);
 
 /** A milestone of the initiative. */

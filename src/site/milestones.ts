@@ -9,7 +9,7 @@ import {
   formatSourceDate,
   isPeriodOver,
 } from '../catalog/index.ts';
-import type { Catalog, Criterion, Milestone } from '../catalog/index.ts';
+import type { Catalog, Criterion, Deliverable, Milestone } from '../catalog/index.ts';
 import { baseRepository, findImage, formatPlatform, listImages, type ImageView } from './images.ts';
 import { deliverableImages, isOrphaned, listRepos } from './owners.ts';
 import type { SiteData } from './views.ts';
@@ -128,9 +128,54 @@ function evaluateTagPublished(
   };
 }
 
+/**
+ * Tell whether every deliverable of a list has an owner that outlives the initiative: none orphaned,
+ * none still owned by the initiative itself, which dissolves after Fedora 45.
+ */
+function evaluateOwnership(
+  data: SiteData,
+  criterion: Criterion,
+  name: string,
+  deliverables: Deliverable[],
+): CriterionResult {
+  if (deliverables.length === 0)
+    return { criterion, status: 'not-met', evidence: [`${name} declares no deliverables.`] };
+  const orphans = deliverables.filter(isOrphaned);
+  const interim = deliverables.filter(
+    (deliverable) =>
+      deliverable.owner &&
+      data.catalog.sigs.some((sig) => sig.id === deliverable.owner && sig.kind === 'initiative'),
+  );
+  if (orphans.length > 0 || interim.length > 0) {
+    return {
+      criterion,
+      status: 'not-met',
+      evidence: [
+        ...orphans.map((deliverable) => `${deliverable.title} has no owner.`),
+        ...interim.map(
+          (deliverable) =>
+            `${deliverable.title} is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.`,
+        ),
+      ],
+    };
+  }
+  return {
+    criterion,
+    status: 'met',
+    evidence: [`All ${deliverables.length} deliverables of ${name} have an owner.`],
+  };
+}
+
 /** Evaluate one criterion against the snapshot. */
 function evaluateCriterion(data: SiteData, criterion: Criterion): CriterionResult {
   if (criterion.kind === 'tag-published') return evaluateTagPublished(data, criterion);
+  if (criterion.kind === 'initiative-deliverables-owned')
+    return evaluateOwnership(
+      data,
+      criterion,
+      'the initiative',
+      data.catalog.initiative.deliverables ?? [],
+    );
   // Every other kind names a subproject.
   const subproject = data.catalog.subprojects.find(
     (candidate) => candidate.id === criterion.subproject,
@@ -237,42 +282,8 @@ function evaluateCriterion(data: SiteData, criterion: Criterion): CriterionResul
         ],
       };
     }
-    case 'deliverables-owned': {
-      if (subproject.deliverables.length === 0)
-        return {
-          criterion,
-          status: 'not-met',
-          evidence: [`${subproject.name} declares no deliverables.`],
-        };
-      const orphans = subproject.deliverables.filter(isOrphaned);
-      const interim = subproject.deliverables.filter(
-        (deliverable) =>
-          deliverable.owner &&
-          data.catalog.sigs.some(
-            (sig) => sig.id === deliverable.owner && sig.kind === 'initiative',
-          ),
-      );
-      if (orphans.length > 0 || interim.length > 0) {
-        return {
-          criterion,
-          status: 'not-met',
-          evidence: [
-            ...orphans.map((deliverable) => `${deliverable.title} has no owner.`),
-            ...interim.map(
-              (deliverable) =>
-                `${deliverable.title} is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.`,
-            ),
-          ],
-        };
-      }
-      return {
-        criterion,
-        status: 'met',
-        evidence: [
-          `All ${subproject.deliverables.length} deliverables of ${subproject.name} have an owner.`,
-        ],
-      };
-    }
+    case 'deliverables-owned':
+      return evaluateOwnership(data, criterion, subproject.name, subproject.deliverables);
   }
 }
 
@@ -307,6 +318,8 @@ export function describeCriterion(catalog: Catalog, criterion: Criterion): strin
       return `A Konflux pipeline builds ${criterion.image ?? `the images of ${name(criterion.subproject)}`}`;
     case 'deliverables-owned':
       return `Every deliverable of ${name(criterion.subproject)} has an owner`;
+    case 'initiative-deliverables-owned':
+      return 'Every deliverable the initiative runs itself has a subproject or SIG as its owner';
     case 'released-to':
       return `A release plan of ${name(criterion.subproject)} publishes ${criterion.image}`;
   }

@@ -11,6 +11,19 @@ import {
 } from '../../../src/site/milestones.ts';
 import { listImages } from '../../../src/site/images.ts';
 import { fixtureData } from '../../helpers/site-data.ts';
+import type { Deliverable } from '../../../src/catalog/index.ts';
+
+/** Add the initiative as an owner in the catalog, as content/catalog/sigs.yaml lists it. */
+function addInitiativeSig(data: Awaited<ReturnType<typeof fixtureData>>): void {
+  data.catalog.sigs.push({
+    id: 'initiative',
+    name: 'The initiative',
+    kind: 'initiative',
+    contacts: {},
+    members: [],
+    forgeTeams: [],
+  });
+}
 
 describe('milestones', () => {
   it('follows verified lineage to the official base, and says when it is only declared', async () => {
@@ -72,14 +85,7 @@ describe('milestones', () => {
   });
   it('does not count what the initiative owns as durably owned', async () => {
     const data = await fixtureData();
-    data.catalog.sigs.push({
-      id: 'initiative',
-      name: 'The initiative',
-      kind: 'initiative',
-      contacts: {},
-      members: [],
-      forgeTeams: [],
-    });
+    addInitiativeSig(data);
     data.catalog.subprojects[1]!.deliverables[0]!.owner = 'initiative';
     const [result] = evaluateMilestones(
       {
@@ -102,6 +108,44 @@ describe('milestones', () => {
     expect(result!.criteria[0]!.evidence).toEqual([
       'The Fedora CoreOS image is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.',
     ]);
+  });
+});
+
+describe('the initiative-deliverables-owned criterion', () => {
+  it('is not met while the initiative still runs a deliverable itself, and met once a SIG owns each', async () => {
+    const data = await fixtureData();
+    addInitiativeSig(data);
+    const room: Deliverable = {
+      ...data.catalog.subprojects[1]!.deliverables[0]!,
+      id: 'matrix-room',
+      title: 'Initiative chat room',
+      kind: 'community',
+      owner: 'initiative',
+      state: 'proposed',
+    };
+    data.catalog.initiative.deliverables = [room];
+    data.catalog.initiative.milestones = [
+      {
+        ...data.catalog.initiative.milestones[0]!,
+        criteria: [{ kind: 'initiative-deliverables-owned' }],
+      },
+    ];
+    const evaluate = () => evaluateMilestones(data, new Date('2026-12-03T12:00:00Z'))[0]!;
+    expect(evaluate().criteria[0]).toMatchObject({
+      status: 'not-met',
+      evidence: [
+        'Initiative chat room is owned by the initiative, which dissolves after Fedora 45; it needs a subproject or SIG.',
+      ],
+    });
+    room.owner = data.catalog.sigs[0]!.id;
+    room.state = 'owned';
+    expect(evaluate().criteria[0]).toMatchObject({
+      status: 'met',
+      evidence: ['All 1 deliverables of the initiative have an owner.'],
+    });
+    expect(describeCriterion(data.catalog, { kind: 'initiative-deliverables-owned' })).toBe(
+      'Every deliverable the initiative runs itself has a subproject or SIG as its owner',
+    );
   });
 });
 
