@@ -12,8 +12,11 @@ import { fingerprintInputs, restoreOutput, saveOutput } from '../src/build/outpu
 import { readSiteConfig } from '../src/site-config.ts';
 import { BUILD_DATE_VARIABLE, buildDay } from '../src/utils/clock.ts';
 
-/** Environment values that change where things are kept, not what is built. */
-const NOT_INPUTS = new Set(['IMAGE_MODE_CACHE_DIR', 'IMAGE_MODE_BUILD_CACHE']);
+/**
+ * Environment values that are not inputs of their own: where things are kept, which does not change
+ * what is built, and the pinned build day, which `day` below already holds.
+ */
+const NOT_INPUTS = new Set(['IMAGE_MODE_CACHE_DIR', 'IMAGE_MODE_BUILD_CACHE', BUILD_DATE_VARIABLE]);
 
 /** Read the value of an option given as `--name value` or `--name=value`. */
 function optionValue(args: string[], name: string): string | undefined {
@@ -44,7 +47,6 @@ for (const [name, value] of Object.entries(process.env))
     ((name.startsWith('IMAGE_MODE_') && !NOT_INPUTS.has(name)) || name === 'LINK_CHECK_ALLOW')
   )
     settings[`env ${name}`] = value;
-delete settings[`env ${BUILD_DATE_VARIABLE}`]; // the day above already says it
 
 const started = performance.now();
 const fingerprint = await fingerprintInputs({

@@ -3,8 +3,8 @@
  * the typed {@link SiteData} that src/site/ works on, in the order pages list them.
  *
  * The snapshot collections hold each file's stamp (path and hash, see snapshot-loader.ts); the
- * data is read from the file (for images, the index and its image files) here, once per hash: once per build, and in dev again only after the
- * file changed. Reading the file directly rather than through the content layer spares the build
+ * data is read from the file (for images, the index and its image files) here, once per hash: once
+ * per build, and in dev again only after the file changed. Reading the file directly rather than through the content layer spares the build
  * serialising every tag into Astro's data store and reading it back.
  */
 import { getCollection, getEntry } from 'astro:content';

@@ -13,7 +13,6 @@
  * shows every source as unavailable rather than failing; an invalid file fails the build. In dev, a
  * change that the watcher reports in the file loads it again.
  */
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'astro/zod';
@@ -24,6 +23,7 @@ import {
   parseSnapshotText,
   ReposSnapshotSchema,
   SNAPSHOT_FILES,
+  sha256Hex,
 } from '../snapshot/index.ts';
 import { watchPaths, type LoaderServices, type SiteLoader } from './context.ts';
 
@@ -80,7 +80,7 @@ export function snapshotLoader(options: { dir: string; part: SnapshotPart }): Si
     const stored = store.keys().includes(part);
     if (stored && meta?.get('modified') === modified) return;
     const text = await readFile(file, 'utf8');
-    const sha256 = createHash('sha256').update(text).digest('hex');
+    const sha256 = sha256Hex(text);
     if (!stored || meta?.get('sha256') !== sha256) {
       if (part === 'images') parseImagesFile(file, text);
       else parseSnapshotText(file, text, SNAPSHOT_SCHEMAS[part]);

@@ -96,7 +96,7 @@ export function describeArtifacts(signatures: TagSnapshot['signatures']): string
 export interface DeclaredLineage {
   /** The image's declared base (`basedOn`). */
   basedOn: Link | undefined;
-  /** The image its build runs in (`builder`), when that is not its base. */
+  /** The image its build runs in (`builder`). */
   builder: Link | undefined;
   /** Each stream with what it is built on: its own `basedOn`, else the image's. */
   streams: { stream: Stream; basedOn: Link | undefined; own: boolean }[];

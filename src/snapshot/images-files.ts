@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { mapLimit } from '../utils/pool.ts';
-import { checkSnapshot, SnapshotFormatError } from './io.ts';
+import { checkSnapshot, parseSnapshotJson, parseSnapshotText, SnapshotFormatError } from './io.ts';
 import {
   IMAGES_INDEX_SCHEMA_VERSION,
   type ImageIndexEntry,
@@ -71,12 +71,7 @@ function remedyFor(indexFile: string): string {
  * Throws {@link SnapshotFormatError} when it is not JSON, or matches neither form.
  */
 export function parseImagesFile(file: string, text: string): ImagesFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new SnapshotFormatError(file, [(error as Error).message]);
-  }
+  const data = parseSnapshotJson(file, text);
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version === IMAGES_INDEX_SCHEMA_VERSION)
     return { form: 'index', index: checkSnapshot(file, data, ImagesIndexSchema) };
@@ -115,13 +110,7 @@ async function readImageFile(indexFile: string, entry: ImageIndexEntry): Promise
       ],
       remedy,
     );
-  let data: unknown;
-  try {
-    data = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw new SnapshotFormatError(file, [(error as Error).message], remedy);
-  }
-  const image = checkSnapshot(file, data, ImageSnapshotSchema, remedy);
+  const image = parseSnapshotText(file, bytes.toString('utf8'), ImageSnapshotSchema, remedy);
   if (image.ref !== entry.ref)
     throw new SnapshotFormatError(
       file,

@@ -64,13 +64,16 @@ export function parseSnapshotText<S extends z.ZodType>(
   schema: S,
   remedy?: string,
 ): z.output<S> {
-  let data: unknown;
+  return checkSnapshot(file, parseSnapshotJson(file, text, remedy), schema, remedy);
+}
+
+/** Parse the text of a snapshot file as JSON; `file` names it in the {@link SnapshotFormatError} thrown when it is not JSON. */
+export function parseSnapshotJson(file: string, text: string, remedy?: string): unknown {
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new SnapshotFormatError(file, [(error as Error).message], remedy);
   }
-  return checkSnapshot(file, data, schema, remedy);
 }
 
 /** Check parsed JSON against a snapshot schema; `file` names it in the {@link SnapshotFormatError} thrown when it does not match. */
